@@ -27,8 +27,11 @@ export function cloneJson<T extends JsonValue>(value: T): T {
  * empty container), arrays and scalars replace whatever was there. Pure: never mutates `before` or
  * `patch`, and the result shares no objects with either.
  */
-export function mergeMetadata(before: Metadata, patch: Metadata): Metadata {
-  const out = cloneJson(before);
+export function mergeMetadata(
+  before: Readonly<Record<string, unknown>>,
+  patch: Readonly<Record<string, unknown>>,
+): Metadata {
+  const out = cloneJson(before as Metadata);
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) {
       delete out[key];
@@ -36,7 +39,7 @@ export function mergeMetadata(before: Metadata, patch: Metadata): Metadata {
       const existing = Object.prototype.hasOwnProperty.call(out, key) ? out[key] : undefined;
       setOwn(out, key, mergeMetadata(isJsonObject(existing) ? existing : {}, value));
     } else {
-      setOwn(out, key, cloneJson(value));
+      setOwn(out, key, cloneJson(value as JsonValue));
     }
   }
   return out;

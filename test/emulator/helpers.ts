@@ -1,0 +1,34 @@
+import { createClerkClient } from "@clerk/backend";
+import type { Emulator } from "../../emulator";
+
+/** A `@clerk/backend` client pointed at the emulator. */
+export function clientFor(emulator: Emulator, secretKey: string = emulator.secretKey) {
+  return createClerkClient({ secretKey, apiUrl: emulator.url, telemetry: { disabled: true } });
+}
+
+/** A raw request to the emulator with the right key unless told otherwise; returns status, headers, text. */
+export async function raw(
+  emulator: Emulator,
+  method: string,
+  path: string,
+  body?: string,
+  headers: Record<string, string> = { Authorization: `Bearer ${emulator.secretKey}` },
+): Promise<{ status: number; headers: Headers; text: string; json: () => unknown }> {
+  const res = await fetch(`${emulator.url}${path}`, {
+    method,
+    headers: { "Content-Type": "application/json", ...headers },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
+}
+
+/** The error a promise rejects with; fails when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the promise to reject");
+}
