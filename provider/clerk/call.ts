@@ -1,0 +1,105 @@
+import type { ClerkClient } from "@clerk/backend";
+import { ClerkOperationError, redact, type AttemptFailure, type CallContext } from "./errors";
+import { clientFor, pacerFor } from "./registry";
+import type { ClerkSettings } from "./settings";
+
+/** The answer was not what Clerk sends (wrong shape, wrong entity): never taken as a success. */
+export class UnexpectedAnswerError extends Error {
+  constructor(what: string) {
+    super(what);
+    this.name = "UnexpectedAnswerError";
+  }
+}
+
+/**
+ * Makes one logical Clerk call through `@clerk/backend` and returns `expect(answer)`. It paces
+ * itself to the configured rate limit; waits `Retry-After` and retries a 429; retries 5xx,
+ * timeouts and network errors with exponential backoff and full jitter; never retries any other
+ * 4xx or an unexpected answer; and gives up after `maxRetries` retries or `maxRetryTimeMs`.
+ * Every failure is thrown as a `ClerkOperationError` whose message names the call.
+ */
+export async function callClerk<T>(
+  settings: ClerkSettings,
+  context: CallContext,
+  request: (client: ClerkClient) => Promise<unknown>,
+  expect: (answer: unknown) => T,
+): Promise<T> {
+  const client = clientFor(settings.secretKey, settings.apiUrl);
+  const pacer = settings.rateLimit && pacerFor(settings.secretKey, settings.rateLimit);
+  const deadline = Date.now() + settings.maxRetryTimeMs;
+  for (let attempt = 1; ; attempt++) {
+    if (pacer) await pacer.acquire();
+    let failure: AttemptFailure;
+    try {
+      const answer = await withTimeout(request(client), settings.requestTimeoutMs);
+      try {
+        return expect(answer);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new UnexpectedAnswerError(
+          redact(`${context.spec.resourceType}: ${context.operation}: Clerk's answer was not what Clerk sends: ${message}`, settings.secretKey),
+        );
+      }
+    } catch (error) {
+      if (error instanceof UnexpectedAnswerError) throw error;
+      failure = toAttemptFailure(error);
+    }
+    const wait = retryDelay(failure, attempt);
+    const retriesLeft = attempt <= settings.maxRetries;
+    if (wait === undefined || !retriesLeft || Date.now() + wait > deadline) {
+      throw new ClerkOperationError(context, failure, attempt, settings.secretKey);
+    }
+    await sleep(wait);
+  }
+}
+
+/** How long to wait before the next attempt after `failure`, or `undefined` when it must not be retried. */
+export function retryDelay(failure: AttemptFailure, attempt: number, random: () => number = Math.random): number | undefined {
+  if (failure.status === 429) {
+    return failure.retryAfter !== undefined ? failure.retryAfter * 1000 : backoff(attempt, random);
+  }
+  if (failure.status === undefined || failure.status >= 500) return backoff(attempt, random);
+  return undefined;
+}
+
+/** Exponential backoff with full jitter: a random wait up to 200 ms × 2^(attempt-1), capped at 10 s. */
+function backoff(attempt: number, random: () => number): number {
+  return Math.round(random() * Math.min(10_000, 200 * 2 ** (attempt - 1)));
+}
+
+function toAttemptFailure(error: unknown): AttemptFailure {
+  const e = error as {
+    status?: unknown;
+    errors?: { code?: string; message?: string; longMessage?: string }[];
+    clerkTraceId?: string;
+    retryAfter?: number;
+    message?: string;
+  };
+  const first = Array.isArray(e?.errors) ? e.errors[0] : undefined;
+  return {
+    status: typeof e?.status === "number" ? e.status : undefined,
+    code: first?.code,
+    message: first?.message ?? (error instanceof Error ? error.message : String(error)),
+    longMessage: first?.longMessage,
+    traceId: e?.clerkTraceId,
+    retryAfter: typeof e?.retryAfter === "number" ? e.retryAfter : undefined,
+  };
+}
+
+class TimeoutError extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(ms)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

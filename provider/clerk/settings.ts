@@ -1,0 +1,113 @@
+/** A request budget: at most `requests` requests in any window of `windowMs` milliseconds. */
+export interface RateLimit {
+  requests: number;
+  windowMs: number;
+}
+
+/** Everything the provider needs to talk to Clerk, resolved at run time inside a hook. */
+export interface ClerkSettings {
+  secretKey: string;
+  /** Clerk's API URL, or `undefined` for Clerk's default (`https://api.clerk.com`). */
+  apiUrl: string | undefined;
+  /** Retries after the first attempt, for 429, 5xx, timeouts and network errors. */
+  maxRetries: number;
+  /** The longest a call may take, retries and waits included. */
+  maxRetryTimeMs: number;
+  /** The longest one attempt may take before it counts as a network error. */
+  requestTimeoutMs: number;
+  /** The budget the provider paces itself to, or `undefined` for no pacing. */
+  rateLimit: RateLimit | undefined;
+}
+
+/** The stack configuration the provider reads (`clerk:<name>`), as given to `configure`. */
+export type ConfiguredValues = Partial<Record<(typeof settingNames)[number], string>>;
+
+/** The `clerk:` configuration keys the provider understands. */
+export const settingNames = [
+  "secretKey",
+  "apiUrl",
+  "maxRetries",
+  "maxRetryTimeMs",
+  "requestTimeoutMs",
+  "rateLimit",
+] as const;
+
+const environmentNames: Record<(typeof settingNames)[number], string> = {
+  secretKey: "CLERK_SECRET_KEY",
+  apiUrl: "CLERK_API_URL",
+  maxRetries: "CLERK_MAX_RETRIES",
+  maxRetryTimeMs: "CLERK_MAX_RETRY_TIME_MS",
+  requestTimeoutMs: "CLERK_REQUEST_TIMEOUT_MS",
+  rateLimit: "CLERK_RATE_LIMIT",
+};
+
+/** Clerk's published limits: 100 requests per 10 s on development instances, 1000 on production. */
+const clerkRateLimits = {
+  development: { requests: 100, windowMs: 10_000 },
+  production: { requests: 1000, windowMs: 10_000 },
+} as const;
+
+/** The error for a hook that runs without any secret key; it says how to set one. */
+export class MissingSecretKeyError extends Error {
+  constructor() {
+    super(
+      "No Clerk secret key is configured. Set it with `pulumi config set --secret clerk:secretKey <key>` " +
+        "or the CLERK_SECRET_KEY environment variable.",
+    );
+    this.name = "MissingSecretKeyError";
+  }
+}
+
+/** Which kind of Clerk instance a secret key belongs to, from its prefix. */
+export function instanceKindOf(secretKey: string): "development" | "production" | "unknown" {
+  if (secretKey.startsWith("sk_test_")) return "development";
+  if (secretKey.startsWith("sk_live_")) return "production";
+  return "unknown";
+}
+
+/**
+ * Resolves the settings: each from the stack config `clerk:<name>` first, then its environment
+ * variable, then the default. Pacing defaults to Clerk's published limit for the key's instance
+ * kind when talking to Clerk itself, and to none for any other API URL (an emulator or proxy),
+ * unless `rateLimit` is set (`"100/10s"`, `"50/1s"` or `"off"`). Throws `MissingSecretKeyError`
+ * when no key is found, and an error naming the setting for a malformed value.
+ */
+export function resolveSettings(configured: ConfiguredValues, env: NodeJS.ProcessEnv): ClerkSettings {
+  const read = (name: (typeof settingNames)[number]) => {
+    const value = configured[name] ?? env[environmentNames[name]];
+    return value === undefined || value === "" ? undefined : value;
+  };
+  const secretKey = read("secretKey");
+  if (secretKey === undefined) throw new MissingSecretKeyError();
+  const apiUrl = read("apiUrl");
+  const rateLimitText = read("rateLimit");
+  const instance = instanceKindOf(secretKey);
+  const defaultLimit = apiUrl === undefined && instance !== "unknown" ? clerkRateLimits[instance] : undefined;
+  return {
+    secretKey,
+    apiUrl,
+    maxRetries: readCount("maxRetries", read("maxRetries"), 5),
+    maxRetryTimeMs: readCount("maxRetryTimeMs", read("maxRetryTimeMs"), 120_000),
+    requestTimeoutMs: readCount("requestTimeoutMs", read("requestTimeoutMs"), 30_000),
+    rateLimit: rateLimitText === undefined ? defaultLimit : parseRateLimit(rateLimitText),
+  };
+}
+
+function readCount(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`clerk:${name} must be a whole number of at least 0, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+/** Parses a rate limit written as `<requests>/<seconds>s` (`"100/10s"`), or `"off"` for no pacing. */
+export function parseRateLimit(text: string): RateLimit | undefined {
+  if (text.trim() === "off") return undefined;
+  const match = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*s\s*$/.exec(text);
+  if (!match || Number(match[1]) < 1 || Number(match[2]) <= 0) {
+    throw new Error(`clerk:rateLimit must look like "100/10s" (requests per seconds) or "off", got ${JSON.stringify(text)}`);
+  }
+  return { requests: Number(match[1]), windowMs: Math.round(Number(match[2]) * 1000) };
+}

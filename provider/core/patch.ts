@@ -1,0 +1,67 @@
+import { isPlainObject, type JsonObject } from "./json";
+import { collectLeaves, listOwned, pathsOverlap, setAt, type Leaf, type OwnershipTree } from "./ownership";
+import type { KeyPath } from "./paths";
+
+/**
+ * Builds the body of one deep-merge PATCH that sets every leaf of `set` and sends `null` for
+ * every path of `remove`. A removal that overlaps a set leaf (the same path, inside it, or
+ * around it) is left out: setting that leaf already replaces whatever was there.
+ */
+export function buildPatch(set: readonly Leaf[], remove: readonly KeyPath[]): JsonObject {
+  const patch: JsonObject = {};
+  for (const path of remove) {
+    if (set.some((leaf) => pathsOverlap(leaf.path, path))) continue;
+    setAt(patch, path, null);
+  }
+  for (const leaf of set) setAt(patch, leaf.path, leaf.value);
+  return patch;
+}
+
+/** The patch that makes Clerk hold every declared leaf; declared `null` leaves send `null`. */
+export function createPatch(declared: JsonObject): JsonObject {
+  return buildPatch(collectLeaves(declared), []);
+}
+
+/**
+ * The patch that moves a field from what a resource owned (`previouslyOwned`) to a new
+ * declaration: every declared leaf is set again (so drift is corrected), and every leaf owned
+ * before but no longer declared is removed with `null`, at any depth.
+ */
+export function updatePatch(previouslyOwned: OwnershipTree, declared: JsonObject): JsonObject {
+  const removed = listOwned(previouslyOwned).map((owned) => owned.path);
+  return buildPatch(collectLeaves(declared), removed);
+}
+
+/** The patch that gives up a field: `null` for every owned leaf, nothing for anything else. */
+export function deletePatch(owned: OwnershipTree): JsonObject {
+  return buildPatch(
+    [],
+    listOwned(owned).map((leaf) => leaf.path),
+  );
+}
+
+/**
+ * The patch that makes a field hold exactly `declared` when Clerk holds `remote` and offers no
+ * replace: every declared leaf is set and every remote key that the declaration does not
+ * contain is removed, at any depth (a declared empty object keeps its container).
+ */
+export function exactPatch(remote: JsonObject, declared: JsonObject): JsonObject {
+  return buildPatch(collectLeaves(declared), undeclaredPaths(remote, declared));
+}
+
+function undeclaredPaths(remote: JsonObject, declared: JsonObject, prefix: KeyPath = []): KeyPath[] {
+  const paths: KeyPath[] = [];
+  for (const [key, value] of Object.entries(remote)) {
+    const path = [...prefix, key];
+    const wanted = Object.prototype.hasOwnProperty.call(declared, key) ? declared[key] : undefined;
+    if (wanted === undefined || wanted === null) paths.push(path);
+    else if (isPlainObject(wanted) && isPlainObject(value))
+      paths.push(...undeclaredPaths(value as JsonObject, wanted as JsonObject, path));
+  }
+  return paths;
+}
+
+/** True when a patch would change nothing: it holds no leaf at any depth. */
+export function isEmptyPatch(patch: JsonObject): boolean {
+  return collectLeaves(patch).length === 0;
+}

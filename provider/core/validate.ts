@@ -1,0 +1,169 @@
+import { isPlainObject, isUnknown, containsUnknown, type JsonObject, type JsonValue } from "./json";
+import { isWellFormedId, type KindSpec } from "./kinds";
+import { formatPath } from "./paths";
+
+/** A rejected input: the full property path and what is wrong with it. */
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** The documented limits every metadata field must fit. */
+export const metadataLimits = {
+  /** Clerk's limit on the JSON of one metadata field, in bytes. */
+  maxBytes: 8192,
+  /** The deepest nesting accepted: the field object itself is level 1. */
+  maxDepth: 10,
+} as const;
+
+/** Checks one identity input; returns the failures (none when it is a well-formed id or unknown). */
+export function validateId(property: string, value: unknown, prefix: string): CheckFailure[] {
+  if (isUnknown(value)) return [];
+  if (value === undefined || value === null || value === "")
+    return [{ property, reason: `is required: the ${prefix}… id of the entity` }];
+  if (typeof value !== "string") return [{ property, reason: `must be a string, got ${describe(value)}` }];
+  if (!/^[A-Za-z0-9_]+$/.test(value))
+    return [{ property, reason: `must contain only letters, digits and "_", got ${JSON.stringify(value)}` }];
+  if (!isWellFormedId(value, prefix))
+    return [{ property, reason: `must be an id that starts with "${prefix}", got ${JSON.stringify(value)}` }];
+  return [];
+}
+
+/**
+ * Checks one metadata field and returns its normalized value (object keys whose value is
+ * `undefined` dropped, as JSON drops them) with every failure found. `undefined` means the
+ * field is not declared. Unknown values pass through anywhere.
+ */
+export function validateMetadata(
+  property: string,
+  value: unknown,
+): { value: JsonObject | undefined; failures: CheckFailure[] } {
+  if (value === undefined || isUnknown(value)) return { value: value as undefined, failures: [] };
+  if (!isPlainObject(value)) {
+    return {
+      value: undefined,
+      failures: [{ property, reason: `must be a plain JSON object, got ${describe(value)}` }],
+    };
+  }
+  const failures: CheckFailure[] = [];
+  const normalized = normalize(value, [], new Set(), failures, property) as JsonObject;
+  if (failures.length === 0 && !containsUnknown(normalized)) {
+    const bytes = Buffer.byteLength(JSON.stringify(normalized), "utf8");
+    if (bytes > metadataLimits.maxBytes) {
+      failures.push({
+        property,
+        reason: `is ${bytes} bytes of JSON; Clerk allows at most ${metadataLimits.maxBytes} bytes per metadata field`,
+      });
+    }
+  }
+  return { value: normalized, failures };
+}
+
+function normalize(
+  value: unknown,
+  path: (string | number)[],
+  ancestors: Set<object>,
+  failures: CheckFailure[],
+  root: string,
+): JsonValue | undefined {
+  const fail = (reason: string) => {
+    failures.push({ property: formatPath(root, path), reason });
+    return undefined;
+  };
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value;
+    case "number":
+      return Number.isFinite(value) ? value : fail(`must be a finite number, got ${String(value)}`);
+    case "bigint":
+      return fail("must be a JSON number; BigInt is not allowed");
+    case "function":
+      return fail("must be a JSON value; functions are not allowed");
+    case "symbol":
+      return fail("must be a JSON value; symbols are not allowed");
+    case "undefined":
+      return fail("must not be undefined inside an array; use null");
+  }
+  if (value === null) return null;
+  const object = value as object;
+  if (ancestors.has(object)) return fail("contains a cycle: it refers to one of its own parents");
+  if (path.length + 1 > metadataLimits.maxDepth)
+    return fail(`is nested deeper than ${metadataLimits.maxDepth} levels, the limit for metadata`);
+  if (Array.isArray(object)) {
+    ancestors.add(object);
+    const items = object.map((item, i) => normalize(item, [...path, i], ancestors, failures, root));
+    ancestors.delete(object);
+    return items as JsonValue[];
+  }
+  if (!isPlainObject(object)) return fail(`must be a plain JSON value, got ${describe(object)}`);
+  ancestors.add(object);
+  const result: JsonObject = {};
+  for (const [key, item] of Object.entries(object)) {
+    if (key === "") {
+      fail("has an empty key; metadata keys must be non-empty");
+      continue;
+    }
+    if (item === undefined) continue;
+    const normalized = normalize(item, [...path, key], ancestors, failures, root);
+    if (normalized !== undefined) result[key] = normalized;
+  }
+  ancestors.delete(object);
+  return result;
+}
+
+/** Names the type of a rejected value for a failure message. */
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (value instanceof Date) return "a Date";
+  if (typeof value === "object") {
+    const name = (value as object).constructor?.name;
+    return name ? `an instance of ${name}` : "an object with a custom prototype";
+  }
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * Validates and normalizes the inputs of a resource of kind `spec` without any network call:
+ * ids well-formed with the right prefix, metadata fields plain JSON objects within Clerk's
+ * limits, `authoritative` a boolean, no unknown properties. `__provider` passes through.
+ */
+export function checkInputs(
+  spec: KindSpec,
+  news: Record<string, unknown>,
+): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+  const failures: CheckFailure[] = [];
+  const inputs: Record<string, unknown> = {};
+  const known = new Set<string>([
+    "__provider",
+    "authoritative",
+    ...spec.idFields.map((f) => f.name),
+    ...spec.metadataFields,
+  ]);
+  for (const key of Object.keys(news)) {
+    if (!known.has(key) && news[key] !== undefined) {
+      failures.push({
+        property: key,
+        reason: `is not an input of ${spec.resourceType}; expected one of ${[...known].filter((k) => k !== "__provider").join(", ")}`,
+      });
+    }
+  }
+  if ("__provider" in news) inputs.__provider = news.__provider;
+  for (const field of spec.idFields) {
+    failures.push(...validateId(field.name, news[field.name], field.prefix));
+    inputs[field.name] = news[field.name];
+  }
+  for (const field of spec.metadataFields) {
+    const checked = validateMetadata(field, news[field]);
+    failures.push(...checked.failures);
+    if (checked.value !== undefined) inputs[field] = checked.value;
+  }
+  const authoritative = news.authoritative;
+  if (authoritative !== undefined && typeof authoritative !== "boolean" && !isUnknown(authoritative)) {
+    failures.push({ property: "authoritative", reason: `must be true or false, got ${describe(authoritative)}` });
+  }
+  if (authoritative !== undefined) inputs.authoritative = authoritative;
+  return { inputs, failures };
+}

@@ -1,0 +1,22 @@
+/**
+ * pulumi-clerk-metadata: Clerk user, organization and membership metadata as Pulumi resources.
+ * Each resource owns the leaf keys it declares and leaves every other key alone.
+ */
+export { UserMetadata, userMetadataProvider, type UserMetadataArgs } from "./resources/userMetadata";
+export {
+  OrganizationMetadata,
+  organizationMetadataProvider,
+  type OrganizationMetadataArgs,
+} from "./resources/organizationMetadata";
+export {
+  OrganizationMembershipMetadata,
+  organizationMembershipMetadataProvider,
+  type OrganizationMembershipMetadataArgs,
+} from "./resources/organizationMembershipMetadata";
+export type { MetadataProvider } from "./resources/metadataProvider";
+export type { DeepInput, MetadataInput, MetadataOutput, JsonObjectInput } from "./resources/inputTypes";
+export type { JsonObject, JsonValue } from "./core/json";
+export type { MetadataInputs, MetadataOutputs } from "./core/state";
+export type { OwnershipTree, LeafMark } from "./core/ownership";
+export { ClerkOperationError } from "./clerk/errors";
+export { MissingSecretKeyError } from "./clerk/settings";
