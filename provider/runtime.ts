@@ -10,7 +10,14 @@ import { ClerkOperationError, isNotFound } from "./clerk/errors";
 import { registry } from "./clerk/registry";
 import { resolveSettings, settingNames, type ClerkSettings, type ConfiguredValues } from "./clerk/settings";
 import type { JsonObject } from "./core/json";
-import { describeEntity, idsFromResourceId, kinds, resourceIdOf, type KindName, type KindSpec } from "./core/kinds";
+import {
+  describeEntity,
+  idsFromResourceId,
+  kinds,
+  resourceIdOf,
+  type KindName,
+  type KindSpec,
+} from "./core/kinds";
 import { diffResource } from "./core/diff";
 import { createPatch, deletePatch, exactPatch, isEmptyPatch, updatePatch } from "./core/patch";
 import { withoutNulls } from "./core/project";
@@ -54,7 +61,12 @@ export async function diff(
 ): Promise<pulumi.dynamic.DiffResult> {
   const spec = kinds[kind];
   const { changes, replaces } = diffResource(spec, olds, news);
-  return { changes, replaces, deleteBeforeReplace: false, stables: replaces.length ? [] : spec.idFields.map((f) => f.name) };
+  return {
+    changes,
+    replaces,
+    deleteBeforeReplace: false,
+    stables: replaces.length ? [] : spec.idFields.map((f) => f.name),
+  };
 }
 
 /**
@@ -104,7 +116,8 @@ export async function remove(kind: KindName, _id: string, olds: MetadataOutputs)
       const fieldPatch = deletePatch(olds.ownership[field] ?? {});
       if (!isEmptyPatch(fieldPatch)) patch[field] = fieldPatch;
     }
-    if (Object.keys(patch).length > 0) await patchEntity(current, spec, ids, patch, "delete (remove owned keys)");
+    if (Object.keys(patch).length > 0)
+      await patchEntity(current, spec, ids, patch, "delete (remove owned keys)");
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
@@ -164,7 +177,8 @@ async function apply(
     const fieldPatch = owned === undefined ? createPatch(declared ?? {}) : updatePatch(owned, declared ?? {});
     if (!isEmptyPatch(fieldPatch)) patch[field] = fieldPatch;
   }
-  if (Object.keys(patch).length > 0) return patchEntity(current, spec, ids, patch, `${operation} (set owned keys)`);
+  if (Object.keys(patch).length > 0)
+    return patchEntity(current, spec, ids, patch, `${operation} (set owned keys)`);
   const held = await readEntity(current, spec, ids, `${operation} (check that it exists)`);
   if (held === undefined) throw notFound(current, spec, ids, operation);
   return held;
@@ -196,13 +210,26 @@ async function writeExactly(
 }
 
 function outputsAfterApply(spec: KindSpec, inputs: MetadataInputs, held: EntityMetadata): MetadataOutputs {
-  return buildOutputs(spec, idsOf(spec, inputs), inputs.authoritative ?? false, ownershipOfInputs(spec, inputs), held);
+  return buildOutputs(
+    spec,
+    idsOf(spec, inputs),
+    inputs.authoritative ?? false,
+    ownershipOfInputs(spec, inputs),
+    held,
+  );
 }
 
 function notFound(current: ClerkSettings, spec: KindSpec, ids: MetadataInputs, operation: string): Error {
   return new ClerkOperationError(
     { operation, spec, ids },
-    { status: 404, code: "resource_not_found", message: `${describeEntity(spec, ids)} does not exist`, longMessage: undefined, traceId: undefined, retryAfter: undefined },
+    {
+      status: 404,
+      code: "resource_not_found",
+      message: `${describeEntity(spec, ids)} does not exist`,
+      longMessage: undefined,
+      traceId: undefined,
+      retryAfter: undefined,
+    },
     1,
     current.secretKey,
   );

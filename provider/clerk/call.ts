@@ -37,7 +37,10 @@ export async function callClerk<T>(
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         throw new UnexpectedAnswerError(
-          redact(`${context.spec.resourceType}: ${context.operation}: Clerk's answer was not what Clerk sends: ${message}`, settings.secretKey),
+          redact(
+            `${context.spec.resourceType}: ${context.operation}: Clerk's answer was not what Clerk sends: ${message}`,
+            settings.secretKey,
+          ),
         );
       }
     } catch (error) {
@@ -54,7 +57,11 @@ export async function callClerk<T>(
 }
 
 /** How long to wait before the next attempt after `failure`, or `undefined` when it must not be retried. */
-export function retryDelay(failure: AttemptFailure, attempt: number, random: () => number = Math.random): number | undefined {
+export function retryDelay(
+  failure: AttemptFailure,
+  attempt: number,
+  random: () => number = Math.random,
+): number | undefined {
   if (failure.status === 429) {
     return failure.retryAfter !== undefined ? failure.retryAfter * 1000 : backoff(attempt, random);
   }

@@ -46,9 +46,15 @@ export function isNotFound(error: unknown): boolean {
   return error instanceof Error && (error as { status?: unknown }).status === 404;
 }
 
-function formatMessage(context: CallContext, failure: AttemptFailure, attempts: number, secretKey: string): string {
+function formatMessage(
+  context: CallContext,
+  failure: AttemptFailure,
+  attempts: number,
+  secretKey: string,
+): string {
   const { spec, ids, operation } = context;
-  const status = failure.status === undefined ? "no HTTP answer (network error or timeout)" : `HTTP ${failure.status}`;
+  const status =
+    failure.status === undefined ? "no HTTP answer (network error or timeout)" : `HTTP ${failure.status}`;
   const detail = [failure.code, failure.longMessage ?? failure.message].filter(Boolean).join(": ");
   let message = `${spec.resourceType} ${describeIds(context)}: ${operation} failed with ${status}`;
   if (detail) message += ` (${detail})`;

@@ -31,7 +31,11 @@ export async function readEntity(
           case "organization":
             return client.organizations.getOrganization({ organizationId });
           case "organizationMembership":
-            return client.organizations.getOrganizationMembershipList({ organizationId, userId: [userId], limit: 1 });
+            return client.organizations.getOrganizationMembershipList({
+              organizationId,
+              userId: [userId],
+              limit: 1,
+            });
         }
       },
       (answer) => {
@@ -85,14 +89,20 @@ export function replaceEntity(
     { operation, spec, ids },
     (client) => {
       if (spec.name === "user") return client.users.replaceUserMetadata(userId, fields);
-      if (spec.name === "organization") return client.organizations.replaceOrganizationMetadata(organizationId, fields);
+      if (spec.name === "organization")
+        return client.organizations.replaceOrganizationMetadata(organizationId, fields);
       throw new Error(`${spec.resourceType} has no replace endpoint`);
     },
     (answer) => metadataOf(spec, ids, answer),
   );
 }
 
-function sendPatch(client: ClerkClient, spec: KindSpec, ids: EntityIds, patch: EntityMetadata): Promise<unknown> {
+function sendPatch(
+  client: ClerkClient,
+  spec: KindSpec,
+  ids: EntityIds,
+  patch: EntityMetadata,
+): Promise<unknown> {
   const { userId = "", organizationId = "" } = ids;
   switch (spec.name) {
     case "user":

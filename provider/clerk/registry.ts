@@ -38,7 +38,11 @@ export function clientFor(secretKey: string, apiUrl: string | undefined): ClerkC
   let client = clients.get(key);
   if (!client) {
     const { createClerkClient } = require("@clerk/backend") as typeof import("@clerk/backend");
-    client = createClerkClient({ secretKey, apiUrl, telemetry: { disabled: true, debug: false, samplingRate: 0 } });
+    client = createClerkClient({
+      secretKey,
+      apiUrl,
+      telemetry: { disabled: true, debug: false, samplingRate: 0 },
+    });
     clients.set(key, client);
   }
   return client;

@@ -107,7 +107,9 @@ export function parseRateLimit(text: string): RateLimit | undefined {
   if (text.trim() === "off") return undefined;
   const match = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*s\s*$/.exec(text);
   if (!match || Number(match[1]) < 1 || Number(match[2]) <= 0) {
-    throw new Error(`clerk:rateLimit must look like "100/10s" (requests per seconds) or "off", got ${JSON.stringify(text)}`);
+    throw new Error(
+      `clerk:rateLimit must look like "100/10s" (requests per seconds) or "off", got ${JSON.stringify(text)}`,
+    );
   }
   return { requests: Number(match[1]), windowMs: Math.round(Number(match[2]) * 1000) };
 }

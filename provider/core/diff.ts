@@ -31,7 +31,11 @@ export function diffResource(spec: KindSpec, olds: MetadataOutputs, news: Metada
   return { changes, replaces };
 }
 
-function fieldDiffers(declared: JsonObject | undefined, held: JsonObject | undefined, whole: boolean): boolean {
+function fieldDiffers(
+  declared: JsonObject | undefined,
+  held: JsonObject | undefined,
+  whole: boolean,
+): boolean {
   if (declared === undefined) return false;
   if (whole) return !jsonEqual(withoutNulls(declared), held ?? {});
   return collectLeaves(declared).some((leaf) => {

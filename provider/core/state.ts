@@ -33,7 +33,8 @@ export function declaredFields(spec: KindSpec, inputs: MetadataInputs): Metadata
 /** The ownership a set of inputs declares: one tree per declared field. */
 export function ownershipOfInputs(spec: KindSpec, inputs: MetadataInputs): MetadataOutputs["ownership"] {
   const ownership: MetadataOutputs["ownership"] = {};
-  for (const field of declaredFields(spec, inputs)) ownership[field] = ownershipOf(inputs[field] as JsonObject);
+  for (const field of declaredFields(spec, inputs))
+    ownership[field] = ownershipOf(inputs[field] as JsonObject);
   return ownership;
 }
 

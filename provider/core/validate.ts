@@ -162,7 +162,10 @@ export function checkInputs(
   }
   const authoritative = news.authoritative;
   if (authoritative !== undefined && typeof authoritative !== "boolean" && !isUnknown(authoritative)) {
-    failures.push({ property: "authoritative", reason: `must be true or false, got ${describe(authoritative)}` });
+    failures.push({
+      property: "authoritative",
+      reason: `must be true or false, got ${describe(authoritative)}`,
+    });
   }
   if (authoritative !== undefined) inputs.authoritative = authoritative;
   return { inputs, failures };

@@ -42,7 +42,9 @@ export const organizationMembershipMetadataProvider: MetadataProvider = provider
 export class OrganizationMembershipMetadata<
   Public = OrganizationMembershipPublicMetadata,
   Private = OrganizationMembershipPrivateMetadata,
-> extends pulumi.dynamic.Resource {
+>
+  extends pulumi.dynamic.Resource
+{
   /** The organization's Clerk id. */
   declare public readonly organizationId: pulumi.Output<string>;
   /** The member's Clerk user id. */

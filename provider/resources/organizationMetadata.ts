@@ -5,7 +5,10 @@ import provider = require("../providers/organization");
 import { secretInput, withSecretOutputs } from "./secretInputs";
 
 /** Arguments of `OrganizationMetadata`; metadata types default to Clerk's global `Organization*Metadata` interfaces. */
-export interface OrganizationMetadataArgs<Public = OrganizationPublicMetadata, Private = OrganizationPrivateMetadata> {
+export interface OrganizationMetadataArgs<
+  Public = OrganizationPublicMetadata,
+  Private = OrganizationPrivateMetadata,
+> {
   /** The organization's Clerk id, `org_…`. Changing it replaces the resource. */
   organizationId: pulumi.Input<string>;
   /** Keys of `public_metadata` this resource owns. */
@@ -34,10 +37,9 @@ export const organizationMetadataProvider: MetadataProvider = provider;
  *   privateMetadata: { billingId: "cus_123" },
  * });
  */
-export class OrganizationMetadata<
-  Public = OrganizationPublicMetadata,
-  Private = OrganizationPrivateMetadata,
-> extends pulumi.dynamic.Resource {
+export class OrganizationMetadata<Public = OrganizationPublicMetadata, Private = OrganizationPrivateMetadata>
+  extends pulumi.dynamic.Resource
+{
   /** The organization's Clerk id. */
   declare public readonly organizationId: pulumi.Output<string>;
   /** What Clerk holds at the owned paths of `public_metadata`. */
@@ -47,7 +49,11 @@ export class OrganizationMetadata<
   /** Whether the resource owns its declared fields whole. */
   declare public readonly authoritative: pulumi.Output<boolean>;
 
-  constructor(name: string, args: OrganizationMetadataArgs<Public, Private>, opts?: pulumi.CustomResourceOptions) {
+  constructor(
+    name: string,
+    args: OrganizationMetadataArgs<Public, Private>,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
     const props = {
       organizationId: args.organizationId,
       publicMetadata: args.publicMetadata,
@@ -55,6 +61,13 @@ export class OrganizationMetadata<
       authoritative: args.authoritative,
       ownership: undefined,
     };
-    super(organizationMetadataProvider, name, props, withSecretOutputs(opts), "clerk", "OrganizationMetadata");
+    super(
+      organizationMetadataProvider,
+      name,
+      props,
+      withSecretOutputs(opts),
+      "clerk",
+      "OrganizationMetadata",
+    );
   }
 }

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /** The options every resource registers with: the caller's, plus `privateMetadata` and `ownership` as secret outputs. */
-export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
+export function withSecretOutputs(
+  opts: pulumi.CustomResourceOptions | undefined,
+): pulumi.CustomResourceOptions {
   const additional = new Set([...(opts?.additionalSecretOutputs ?? []), "privateMetadata", "ownership"]);
   return { ...opts, additionalSecretOutputs: [...additional] };
 }

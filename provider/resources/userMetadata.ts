@@ -5,7 +5,11 @@ import provider = require("../providers/user");
 import { secretInput, withSecretOutputs } from "./secretInputs";
 
 /** Arguments of `UserMetadata`; metadata types default to Clerk's global `User*Metadata` interfaces. */
-export interface UserMetadataArgs<Public = UserPublicMetadata, Private = UserPrivateMetadata, Unsafe = UserUnsafeMetadata> {
+export interface UserMetadataArgs<
+  Public = UserPublicMetadata,
+  Private = UserPrivateMetadata,
+  Unsafe = UserUnsafeMetadata,
+> {
   /** The user's Clerk id, `user_…`. Changing it replaces the resource. */
   userId: pulumi.Input<string>;
   /** Keys of `public_metadata` this resource owns. */
@@ -39,7 +43,9 @@ export class UserMetadata<
   Public = UserPublicMetadata,
   Private = UserPrivateMetadata,
   Unsafe = UserUnsafeMetadata,
-> extends pulumi.dynamic.Resource {
+>
+  extends pulumi.dynamic.Resource
+{
   /** The user's Clerk id. */
   declare public readonly userId: pulumi.Output<string>;
   /** What Clerk holds at the owned paths of `public_metadata`. */
@@ -51,7 +57,11 @@ export class UserMetadata<
   /** Whether the resource owns its declared fields whole. */
   declare public readonly authoritative: pulumi.Output<boolean>;
 
-  constructor(name: string, args: UserMetadataArgs<Public, Private, Unsafe>, opts?: pulumi.CustomResourceOptions) {
+  constructor(
+    name: string,
+    args: UserMetadataArgs<Public, Private, Unsafe>,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
     const props = {
       userId: args.userId,
       publicMetadata: args.publicMetadata,
