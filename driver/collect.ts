@@ -1,0 +1,247 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import type { PropertyMap, Registration, ResourceOptions } from "./types";
+import { containsSecret, unknownValue, unwrapSecrets, wireSecret } from "./values";
+
+// Internal runtime modules: the driver needs the raw RegisterResourceRequest (the public mocks unwrap secrets).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
+  MockMonitor: new (mocks: pulumi.runtime.Mocks) => MockMonitorBase;
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtimeState = require("@pulumi/pulumi/runtime/state") as {
+  getStore(): { settings: { monitor: unknown } };
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const resproto = require("@pulumi/pulumi/proto/resource_pb");
+
+interface MockMonitorBase {
+  resources: Map<string, { urn: string; id: string | null; state: unknown }>;
+  newUrn(parent: string, type: string, name: string): string;
+}
+
+/** What the engine answers to one registration: the resource's id and its (plain) output properties. */
+export interface RegisterAnswer {
+  /** The id; "" means unknown (preview of a create). */
+  id: string;
+  /** Output properties; in preview a value equal to `unknownValue` is unknown to the program. */
+  outputs: PropertyMap;
+  /** Top-level output names to hand back to the program as secrets. */
+  secretOutputs: string[];
+}
+
+/** A Pulumi program: a module path (resolved from the cwd) or an in-process function. */
+export type Program = string | (() => unknown);
+
+/** One stack config value: a plain string or a secret. */
+export type ConfigValue = string | { value: string; secret: true };
+
+/** Options for {@link collect}. */
+export interface CollectOptions {
+  /** Run as a preview (dry run): unresolved outputs are unknown. */
+  preview: boolean;
+  /** Stack config visible to the program through `pulumi.Config` (keys like `clerk:secretKey`). */
+  config?: Record<string, ConfigValue>;
+  project?: string;
+  stack?: string;
+  /**
+   * Called once per custom-resource registration, in registration order, possibly concurrently.
+   * Its answer is what the program sees as the resource's id and outputs. Default: echo the inputs
+   * (id "" in preview, `<name>-id` otherwise).
+   */
+  onRegister?: (reg: Registration) => Promise<RegisterAnswer>;
+}
+
+/** Result of {@link collect}. */
+export interface CollectResult {
+  /** Custom-resource registrations in the order the program made them. */
+  registrations: Registration[];
+  /** Stack exports, plain (secrets unwrapped); unknown values are undefined. */
+  outputs: PropertyMap;
+  /** Program or registration failure, if any. */
+  error?: string;
+}
+
+type Callback = (err: unknown, resp?: unknown) => void;
+
+interface RawRegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getObject(): structproto.Struct | undefined;
+  getDependenciesList(): string[];
+  getImportid(): string;
+  getRetainondelete(): boolean;
+  getDeletebeforereplace(): boolean;
+  getDeletebeforereplacedefined(): boolean;
+  getAdditionalsecretoutputsList(): string[];
+  hasRetainondelete?(): boolean;
+}
+
+/** Reads a registration off the raw request; secrets are recorded by name and unwrapped. */
+function toRegistration(urn: string, req: RawRegisterRequest): Registration {
+  const raw = (req.getObject()?.toJavaScript() ?? {}) as PropertyMap;
+  const secretInputs = Object.keys(raw).filter((k) => containsSecret(raw[k]));
+  const options: ResourceOptions = {};
+  if (req.getImportid()) options.import = req.getImportid();
+  if (req.getRetainondelete()) options.retainOnDelete = true;
+  if (req.getDeletebeforereplacedefined()) options.deleteBeforeReplace = req.getDeletebeforereplace();
+  const aso = req.getAdditionalsecretoutputsList();
+  if (aso.length > 0) options.additionalSecretOutputs = [...aso];
+  return {
+    urn,
+    type: req.getType(),
+    name: req.getName(),
+    custom: req.getCustom(),
+    parent: req.getParent(),
+    inputs: unwrapSecrets(raw) as PropertyMap,
+    secretInputs,
+    dependencies: [...new Set(req.getDependenciesList())],
+    options,
+  };
+}
+
+/** Builds the monitor that answers registrations through `onRegister`. */
+function makeMonitor(
+  onRegister: (reg: Registration) => Promise<RegisterAnswer>,
+  registrations: Registration[],
+  failures: string[],
+): MockMonitorBase {
+  const mocks: pulumi.runtime.Mocks = {
+    newResource: (args) => ({ id: args.id || `${args.name}-id`, state: args.inputs }),
+    call: (args) => {
+      throw new Error(`invoke ${args.token} is not supported by the driver`);
+    },
+  };
+  const monitor = new MockMonitor(mocks) as MockMonitorBase & {
+    registerResource(req: RawRegisterRequest, callback: Callback): Promise<void>;
+  };
+  // The mock monitor prefixes the root Stack's type to every child urn; the engine does not.
+  monitor.newUrn = (parent: string, type: string, name: string) => {
+    const parentType = parent ? (parent.split("::")[2] ?? "").split("$").pop() : undefined;
+    const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+  };
+  monitor.registerResource = async (req: RawRegisterRequest, callback: Callback) => {
+    const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+    try {
+      let id = "";
+      let object: PropertyMap = {};
+      if (req.getCustom()) {
+        const reg = toRegistration(urn, req);
+        registrations.push(reg);
+        const answer = await onRegister(reg);
+        id = answer.id;
+        for (const [k, v] of Object.entries(answer.outputs)) {
+          object[k] = answer.secretOutputs.includes(k) ? wireSecret(v) : v;
+        }
+      } else {
+        object = (req.getObject()?.toJavaScript() ?? {}) as PropertyMap;
+      }
+      object = JSON.parse(JSON.stringify(object)) as PropertyMap;
+      monitor.resources.set(urn, { urn, id, state: object });
+      const resp = new resproto.RegisterResourceResponse();
+      resp.setUrn(urn);
+      resp.setId(id);
+      resp.setObject(
+        structproto.Struct.fromJavaScript(object as Record<string, structproto.JavaScriptValue>),
+      );
+      callback(null, resp);
+    } catch (err) {
+      failures.push(`${urn}: ${err instanceof Error ? err.message : String(err)}`);
+      callback(err, undefined);
+    }
+  };
+  return monitor;
+}
+
+/** Forgets the cached modules of a program so the next `require` re-runs it. */
+function clearProgramCache(programPath: string): void {
+  const dir = path.dirname(programPath) + path.sep;
+  for (const key of Object.keys(require.cache)) {
+    if ((key === programPath || key.startsWith(dir)) && !key.includes(`${path.sep}node_modules${path.sep}`)) {
+      delete require.cache[key];
+    }
+  }
+}
+
+/** Runs a program's body the way the Pulumi Node.js language host does (CommonJS flavour). */
+async function runProgramBody(program: Program): Promise<unknown> {
+  if (typeof program === "function") return program();
+  const resolved = require.resolve(path.resolve(program));
+  clearProgramCache(resolved);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  let exported: unknown = require(resolved);
+  const mod = exported as { default?: unknown; __esModule?: boolean };
+  if (mod && mod.__esModule && typeof mod.default === "function") exported = mod.default;
+  if (typeof exported === "function") exported = await (exported as () => unknown)();
+  if (exported && typeof exported === "object" && (exported as { __esModule?: boolean }).__esModule) {
+    const copy: PropertyMap = {};
+    for (const [k, v] of Object.entries(exported)) if (k !== "default") copy[k] = v;
+    exported = copy;
+  }
+  return exported;
+}
+
+/** Default `onRegister`: echo inputs as outputs. */
+function echo(preview: boolean): (reg: Registration) => Promise<RegisterAnswer> {
+  return async (reg) => ({
+    id: preview ? "" : reg.options.import || `${reg.name}-id`,
+    outputs: reg.inputs,
+    secretOutputs: [...reg.secretInputs, ...(reg.options.additionalSecretOutputs ?? [])],
+  });
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `program` under Pulumi's mock runtime and returns every custom-resource registration
+ * (Outputs resolved, secrets unwrapped and listed in `secretInputs`, unknowns as `unknownValue`)
+ * plus the stack exports. Calls are serialized process-wide (the Pulumi runtime is global state),
+ * module programs are re-required on every call, and the function never throws: failures are in `error`.
+ */
+export function collect(program: Program, options: CollectOptions): Promise<CollectResult> {
+  const run = queue.then(() => collectNow(program, options));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function collectNow(program: Program, options: CollectOptions): Promise<CollectResult> {
+  const registrations: Registration[] = [];
+  const failures: string[] = [];
+  const project = options.project ?? "project";
+  const stack = options.stack ?? "stack";
+  await pulumi.runtime.setMocks(
+    { newResource: () => ({ id: "", state: {} }), call: () => ({}) },
+    project,
+    stack,
+    options.preview,
+  );
+  const monitor = makeMonitor(options.onRegister ?? echo(options.preview), registrations, failures);
+  runtimeState.getStore().settings.monitor = monitor;
+  const plain: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [k, v] of Object.entries(options.config ?? {})) {
+    plain[k] = typeof v === "string" ? v : v.value;
+    if (typeof v !== "string") secretKeys.push(k);
+  }
+  pulumi.runtime.setAllConfig(plain, secretKeys);
+  let outputs: PropertyMap = {};
+  let error: string | undefined;
+  try {
+    const result = await pulumi.runtime.runInPulumiStack(() => runProgramBody(program));
+    outputs = (unwrapSecrets(result ?? {}) as PropertyMap) ?? {};
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err);
+  }
+  await runtimeSettings.waitForRPCs().catch((err: unknown) => {
+    error ??= err instanceof Error ? err.message : String(err);
+  });
+  if (!error && failures.length > 0) error = failures.join("; ");
+  for (const [k, v] of Object.entries(outputs)) if (v === unknownValue) outputs[k] = undefined;
+  return { registrations, outputs, error };
+}
