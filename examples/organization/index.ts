@@ -1,0 +1,24 @@
+/**
+ * An organization's plan, limits and feature flags, with private billing data.
+ * Config (namespace `example`): organizationId (required), plan, seats, features (JSON object),
+ * billingCustomerId (secret).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as clerk from "pulumi-clerk-metadata";
+
+const config = new pulumi.Config("example");
+
+const acme = new clerk.OrganizationMetadata("acme", {
+  organizationId: config.require("organizationId"),
+  publicMetadata: {
+    plan: config.get("plan") ?? "pro",
+    limits: { seats: config.getNumber("seats") ?? 25, projects: 10 },
+    features: config.getObject<Record<string, boolean>>("features") ?? { sso: true, auditLog: true },
+  },
+  privateMetadata: {
+    billing: { customerId: config.requireSecret("billingCustomerId"), invoiceDay: 1 },
+  },
+});
+
+export const organizationId = acme.organizationId;
+export const publicMetadata = acme.publicMetadata;

@@ -1,0 +1,26 @@
+/**
+ * User metadata declared from a data file, one UserMetadata per entry.
+ * Config (namespace `example`): usersFile, a YAML or JSON file (default `users.yaml` beside
+ * this program); entries are `{ userId, publicMetadata?, privateMetadata?, unsafeMetadata? }`.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as clerk from "pulumi-clerk-metadata";
+import { parse } from "yaml";
+
+interface UserEntry {
+  userId: string;
+  publicMetadata?: clerk.JsonObject;
+  privateMetadata?: clerk.JsonObject;
+  unsafeMetadata?: clerk.JsonObject;
+}
+
+const config = new pulumi.Config("example");
+const file = path.resolve(__dirname, config.get("usersFile") ?? "users.yaml");
+const entries = parse(fs.readFileSync(file, "utf8")) as UserEntry[];
+if (!Array.isArray(entries)) throw new Error(`${file} must hold a list of users`);
+
+const users = entries.map((entry) => new clerk.UserMetadata(entry.userId, entry));
+
+export const managedUsers = users.length;
