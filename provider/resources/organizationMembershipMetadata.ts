@@ -3,6 +3,8 @@ import type { MetadataInput, MetadataOutput } from "./inputTypes";
 import type { MetadataProvider } from "./metadataProvider";
 import provider = require("../providers/organizationMembership");
 import { secretInput, withSecretOutputs } from "./secretInputs";
+import { reportLeafConflicts } from "./leafClaims";
+import { kinds } from "../core/kinds";
 
 /** Arguments of `OrganizationMembershipMetadata`; metadata types default to Clerk's global `OrganizationMembership*Metadata` interfaces. */
 export interface OrganizationMembershipMetadataArgs<
@@ -77,5 +79,6 @@ export class OrganizationMembershipMetadata<
       "clerk",
       "OrganizationMembershipMetadata",
     );
+    reportLeafConflicts(this, kinds.organizationMembership, name, args as never);
   }
 }

@@ -3,6 +3,8 @@ import type { MetadataInput, MetadataOutput } from "./inputTypes";
 import type { MetadataProvider } from "./metadataProvider";
 import provider = require("../providers/organization");
 import { secretInput, withSecretOutputs } from "./secretInputs";
+import { reportLeafConflicts } from "./leafClaims";
+import { kinds } from "../core/kinds";
 
 /** Arguments of `OrganizationMetadata`; metadata types default to Clerk's global `Organization*Metadata` interfaces. */
 export interface OrganizationMetadataArgs<
@@ -69,5 +71,6 @@ export class OrganizationMetadata<Public = OrganizationPublicMetadata, Private =
       "clerk",
       "OrganizationMetadata",
     );
+    reportLeafConflicts(this, kinds.organization, name, args as never);
   }
 }

@@ -3,6 +3,8 @@ import type { MetadataInput, MetadataOutput } from "./inputTypes";
 import type { MetadataProvider } from "./metadataProvider";
 import provider = require("../providers/user");
 import { secretInput, withSecretOutputs } from "./secretInputs";
+import { reportLeafConflicts } from "./leafClaims";
+import { kinds } from "../core/kinds";
 
 /** Arguments of `UserMetadata`; metadata types default to Clerk's global `User*Metadata` interfaces. */
 export interface UserMetadataArgs<
@@ -71,5 +73,6 @@ export class UserMetadata<
       ownership: undefined,
     };
     super(userMetadataProvider, name, props, withSecretOutputs(opts), "clerk", "UserMetadata");
+    reportLeafConflicts(this, kinds.user, name, args as never);
   }
 }
