@@ -182,7 +182,8 @@ class Deployment {
       parent: reg.parent || undefined,
       inputs,
       outputs,
-      secretInputs: reg.secretInputs.filter((k) => k in inputs),
+      // Stricter than the engine (pulumi/pulumi#7910): additionalSecretOutputs also encrypt the same-named input.
+      secretInputs: union(reg.secretInputs, reg.options.additionalSecretOutputs).filter((k) => k in inputs),
       secretOutputs: this.secretOutputsFor(reg, outputs),
       dependencies: reg.dependencies,
       options: reg.options,
