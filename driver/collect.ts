@@ -5,17 +5,13 @@ import type { PropertyMap, Registration, ResourceOptions } from "./types";
 import { containsSecret, unknownValue, unwrapSecrets, wireSecret } from "./values";
 
 // Internal runtime modules: the driver needs the raw RegisterResourceRequest (the public mocks unwrap secrets).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
   MockMonitor: new (mocks: pulumi.runtime.Mocks) => MockMonitorBase;
 };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const runtimeState = require("@pulumi/pulumi/runtime/state") as {
   getStore(): { settings: { monitor: unknown } };
 };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const resproto = require("@pulumi/pulumi/proto/resource_pb");
 
 interface MockMonitorBase {
@@ -174,7 +170,6 @@ async function runProgramBody(program: Program): Promise<unknown> {
   if (typeof program === "function") return program();
   const resolved = require.resolve(path.resolve(program));
   clearProgramCache(resolved);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   let exported: unknown = require(resolved);
   const mod = exported as { default?: unknown; __esModule?: boolean };
   if (mod && mod.__esModule && typeof mod.default === "function") exported = mod.default;

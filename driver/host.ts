@@ -4,9 +4,7 @@ import * as grpc from "@grpc/grpc-js";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import type { PropertyMap } from "./types";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
 
 /** The repository root: the host's default working directory. */
