@@ -1,5 +1,13 @@
 import { isPlainObject, type JsonObject } from "./json";
-import { collectLeaves, listOwned, pathsOverlap, setAt, type Leaf, type OwnershipTree } from "./ownership";
+import {
+  collectLeaves,
+  getAt,
+  listOwned,
+  pathsOverlap,
+  setAt,
+  type Leaf,
+  type OwnershipTree,
+} from "./ownership";
 import type { KeyPath } from "./paths";
 
 /**
@@ -46,7 +54,23 @@ export function deletePatch(owned: OwnershipTree): JsonObject {
  * contain is removed, at any depth (a declared empty object keeps its container).
  */
 export function exactPatch(remote: JsonObject, declared: JsonObject): JsonObject {
-  return buildPatch(collectLeaves(declared), undeclaredPaths(remote, declared));
+  const patch = buildPatch(collectLeaves(declared), undeclaredPaths(remote, declared));
+  for (const path of emptyContainers(declared)) {
+    if (!isPlainObject(getAt(remote, path)) && getAt(patch, path) === undefined) setAt(patch, path, {});
+  }
+  return patch;
+}
+
+/** The paths of the empty objects inside a declaration: containers that hold no leaf. */
+function emptyContainers(declared: JsonObject, prefix: KeyPath = []): KeyPath[] {
+  const paths: KeyPath[] = [];
+  for (const [key, value] of Object.entries(declared)) {
+    if (!isPlainObject(value)) continue;
+    const path = [...prefix, key];
+    if (Object.keys(value).length === 0) paths.push(path);
+    else paths.push(...emptyContainers(value as JsonObject, path));
+  }
+  return paths;
 }
 
 function undeclaredPaths(remote: JsonObject, declared: JsonObject, prefix: KeyPath = []): KeyPath[] {
@@ -61,7 +85,10 @@ function undeclaredPaths(remote: JsonObject, declared: JsonObject, prefix: KeyPa
   return paths;
 }
 
-/** True when a patch would change nothing: it holds no leaf at any depth. */
+/**
+ * True when a patch would change nothing. Patches hold containers only on the way to a leaf,
+ * except the empty containers `exactPatch` sends on purpose, so an empty body is the only case.
+ */
 export function isEmptyPatch(patch: JsonObject): boolean {
-  return collectLeaves(patch).length === 0;
+  return Object.keys(patch).length === 0;
 }

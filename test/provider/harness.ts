@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { ClerkClient } from "@clerk/backend";
 import { startEmulator, type Emulator } from "../../emulator";
 import {
   organizationMembershipMetadataProvider,
@@ -35,7 +36,9 @@ export interface KindHarness {
     publicMetadata?: JsonObject;
     privateMetadata?: JsonObject;
   }): Promise<Record<string, string>>;
-  /** What Clerk stores for the entity (snake_case fields), read without a logged request. */
+  /** What Clerk holds for the entity, read through the SDK (works against the emulator and a live instance). */
+  held(ids: Record<string, string>): Promise<{ publicMetadata: JsonObject; privateMetadata: JsonObject }>;
+  /** What the emulator stores for the entity (snake_case fields), read without a logged request. */
   stored(
     ids: Record<string, string>,
   ): { public_metadata: JsonObject; private_metadata: JsonObject } | undefined;
@@ -62,15 +65,49 @@ export function kindHarnesses(emulator: Emulator): KindHarness[] {
     apiUrl: emulator.url,
     telemetry: { disabled: true, debug: false, samplingRate: 0 },
   });
+  return kindHarnessesForClient(clerk, emulator);
+}
+
+/**
+ * Builds the harness of each kind for any Clerk client (the emulator's or a live instance's).
+ * Every user and organization it creates is recorded in `created`, for clean-up.
+ */
+export function kindHarnessesForClient(
+  clerk: ClerkClient,
+  emulator: Emulator | undefined,
+  created: { users: string[]; organizations: string[] } = { users: [], organizations: [] },
+): KindHarness[] {
+  const run = Date.now().toString(36);
   let counter = 0;
-  const newUser = async (metadata: { publicMetadata?: JsonObject; privateMetadata?: JsonObject } = {}) =>
-    (await clerk.users.createUser({ emailAddress: [`person${++counter}@example.com`], ...metadata })).id;
+  const newUser = async (metadata: { publicMetadata?: JsonObject; privateMetadata?: JsonObject } = {}) => {
+    const user = await clerk.users.createUser({
+      emailAddress: [`clerk-metadata-test+${run}-${++counter}@example.com`],
+      ...metadata,
+    });
+    created.users.push(user.id);
+    return user.id;
+  };
+  const newOrganization = async (
+    metadata: { publicMetadata?: JsonObject; privateMetadata?: JsonObject } = {},
+  ) => {
+    const org = await clerk.organizations.createOrganization({
+      name: `Test ${run} ${++counter}`,
+      ...metadata,
+    });
+    created.organizations.push(org.id);
+    return org.id;
+  };
+  const data = () => {
+    if (!emulator) throw new Error("stored() needs the emulator");
+    return emulator.data;
+  };
   return [
     {
       name: "UserMetadata",
       provider: userMetadataProvider,
       seed: async (metadata) => ({ userId: await newUser(metadata) }),
-      stored: ({ userId }) => emulator.data.getUser(userId),
+      held: async ({ userId }) => clerk.users.getUser(userId) as never,
+      stored: ({ userId }) => data().getUser(userId),
       write: async ({ userId }, metadata) => void (await clerk.users.updateUserMetadata(userId, metadata)),
       remove: async ({ userId }) => void (await clerk.users.deleteUser(userId)),
       metadataPath: ({ userId }) => `/v1/users/${userId}/metadata`,
@@ -80,11 +117,9 @@ export function kindHarnesses(emulator: Emulator): KindHarness[] {
     {
       name: "OrganizationMetadata",
       provider: organizationMetadataProvider,
-      seed: async (metadata) => {
-        const org = await clerk.organizations.createOrganization({ name: `Org ${++counter}`, ...metadata });
-        return { organizationId: org.id };
-      },
-      stored: ({ organizationId }) => emulator.data.getOrganization(organizationId),
+      seed: async (metadata) => ({ organizationId: await newOrganization(metadata) }),
+      held: async ({ organizationId }) => clerk.organizations.getOrganization({ organizationId }) as never,
+      stored: ({ organizationId }) => data().getOrganization(organizationId),
       write: async ({ organizationId }, metadata) =>
         void (await clerk.organizations.updateOrganizationMetadata(organizationId, metadata)),
       remove: async ({ organizationId }) =>
@@ -98,20 +133,28 @@ export function kindHarnesses(emulator: Emulator): KindHarness[] {
       provider: organizationMembershipMetadataProvider,
       seed: async (metadata) => {
         const userId = await newUser();
-        const org = await clerk.organizations.createOrganization({ name: `Org ${++counter}` });
+        const organizationId = await newOrganization();
         await clerk.organizations.createOrganizationMembership({
-          organizationId: org.id,
+          organizationId,
           userId,
           role: "org:member",
         });
         await clerk.organizations.updateOrganizationMembershipMetadata({
-          organizationId: org.id,
+          organizationId,
           userId,
           ...metadata,
         });
-        return { organizationId: org.id, userId };
+        return { organizationId, userId };
       },
-      stored: ({ organizationId, userId }) => emulator.data.getMembership(organizationId, userId),
+      held: async ({ organizationId, userId }) => {
+        const list = await clerk.organizations.getOrganizationMembershipList({
+          organizationId,
+          userId: [userId],
+          limit: 1,
+        });
+        return list.data[0] as never;
+      },
+      stored: ({ organizationId, userId }) => data().getMembership(organizationId, userId),
       write: async ({ organizationId, userId }, metadata) =>
         void (await clerk.organizations.updateOrganizationMembershipMetadata({
           organizationId,

@@ -104,10 +104,10 @@ describe("provider hooks against the Clerk emulator", () => {
           emulator.reset();
           const news = { ...ids, publicMetadata: { plan: "team", a: { b: { d: 2 } } } };
           const checked = await kind().provider.check!({} as never, news as never);
-          const diff = await kind().provider.diff!(kind().resourceId(ids), outs, checked.inputs);
+          const diff = await kind().provider.diff!(kind().resourceId(ids), outs, checked.inputs!);
           assert.equal(diff.changes, true);
           assert.deepEqual(diff.replaces, []);
-          const updated = await kind().provider.update!(kind().resourceId(ids), outs, checked.inputs);
+          const updated = await kind().provider.update!(kind().resourceId(ids), outs, checked.inputs!);
           assert.deepEqual(wire(emulator), [
             {
               method: "PATCH",
