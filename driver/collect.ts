@@ -228,7 +228,20 @@ async function collectNow(program: Program, options: CollectOptions): Promise<Co
   let outputs: PropertyMap = {};
   let error: string | undefined;
   try {
-    const result = await pulumi.runtime.runInPulumiStack(() => runProgramBody(program));
+    // Errors are caught inside the stack's init: a rejected Stack initialization also surfaces as an
+    // unhandled rejection inside the runtime, which kills a plain Node process.
+    let programError: unknown;
+    const result = await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        const exported = await runProgramBody(program);
+        await pulumi.output(exported).promise();
+        return exported;
+      } catch (err) {
+        programError = err;
+        return {};
+      }
+    });
+    if (programError !== undefined) throw programError;
     outputs = (unwrapSecrets(result ?? {}) as PropertyMap) ?? {};
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
