@@ -234,7 +234,10 @@ async function collectNow(program: Program, options: CollectOptions): Promise<Co
     const result = await pulumi.runtime.runInPulumiStack(async () => {
       try {
         const exported = await runProgramBody(program);
-        await pulumi.output(exported).promise();
+        // `promise()` is internal to @pulumi/pulumi (runInPulumiStack uses it); it rejects if any export does.
+        await (
+          pulumi.output(exported as pulumi.Input<unknown>) as unknown as { promise(): Promise<unknown> }
+        ).promise();
         return exported;
       } catch (err) {
         programError = err;
