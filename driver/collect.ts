@@ -227,6 +227,13 @@ async function collectNow(program: Program, options: CollectOptions): Promise<Co
   pulumi.runtime.setAllConfig(plain, secretKeys);
   let outputs: PropertyMap = {};
   let error: string | undefined;
+  // Errors the program logs (`pulumi.log.error`) fail the run, as they fail `pulumi preview`/`up`.
+  const log = pulumi.log as { error: typeof pulumi.log.error };
+  const logError = log.error;
+  log.error = (message, ...rest) => {
+    failures.push(message);
+    return logError(message, ...rest);
+  };
   try {
     // Errors are caught inside the stack's init: a rejected Stack initialization also surfaces as an
     // unhandled rejection inside the runtime, which kills a plain Node process.
@@ -252,6 +259,7 @@ async function collectNow(program: Program, options: CollectOptions): Promise<Co
   await runtimeSettings.waitForRPCs().catch((err: unknown) => {
     error ??= err instanceof Error ? err.message : String(err);
   });
+  log.error = logError;
   if (!error && failures.length > 0) error = failures.join("; ");
   for (const [k, v] of Object.entries(outputs)) if (v === unknownValue) outputs[k] = undefined;
   return { registrations, outputs, error };
