@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { retryDelay } from "../../../provider/clerk/call";
+import type { AttemptFailure } from "../../../provider/clerk/errors";
+
+function failure(status: number | undefined, retryAfter?: number): AttemptFailure {
+  return { status, code: undefined, message: "m", longMessage: undefined, traceId: undefined, retryAfter };
+}
+
+describe("call", () => {
+  describe("retryDelay", () => {
+    it("waits Retry-After seconds for a 429", () => {
+      assert.equal(retryDelay(failure(429, 3), 1), 3000);
+      assert.equal(retryDelay(failure(429, 0), 4), 0);
+      assert.equal(retryDelay(failure(429, 1.5), 1), 1500);
+    });
+
+    it("backs off for a 429 without Retry-After", () => {
+      assert.equal(
+        retryDelay(failure(429), 1, () => 1),
+        200,
+      );
+    });
+
+    it("backs off for 5xx and network errors, within 0 and the cap", () => {
+      for (const status of [500, 502, 503, 504, undefined]) {
+        for (let attempt = 1; attempt <= 12; attempt++) {
+          const cap = Math.min(10_000, 200 * 2 ** (attempt - 1));
+          assert.equal(
+            retryDelay(failure(status), attempt, () => 0),
+            0,
+          );
+          assert.equal(
+            retryDelay(failure(status), attempt, () => 0.999999),
+            cap,
+          );
+          const random = retryDelay(failure(status), attempt)!;
+          assert.ok(random >= 0 && random <= cap, `${status} attempt ${attempt}: ${random}`);
+        }
+      }
+    });
+
+    it("grows the backoff with each attempt, up to 10 s", () => {
+      const delays = [1, 2, 3, 4, 5, 6, 7, 8].map((attempt) => retryDelay(failure(503), attempt, () => 1));
+      assert.deepEqual(delays, [200, 400, 800, 1600, 3200, 6400, 10_000, 10_000]);
+    });
+
+    it("never retries 400, 401, 403, 404 or 422", () => {
+      for (const status of [400, 401, 403, 404, 409, 422]) {
+        assert.equal(retryDelay(failure(status), 1), undefined, String(status));
+      }
+    });
+  });
+});

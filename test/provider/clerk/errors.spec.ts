@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { ClerkOperationError, isNotFound, redact, type AttemptFailure } from "../../../provider/clerk/errors";
+import { kinds } from "../../../provider/core/kinds";
+
+const secretKey = "sk_test_abcdefghijklmnop1234";
+
+function failure(overrides: Partial<AttemptFailure> = {}): AttemptFailure {
+  return {
+    status: 422,
+    code: "form_param_invalid",
+    message: "is invalid",
+    longMessage: undefined,
+    traceId: "trace_123",
+    retryAfter: undefined,
+    ...overrides,
+  };
+}
+
+const membership = {
+  operation: "update metadata",
+  spec: kinds.organizationMembership,
+  ids: { organizationId: "org_1", userId: "user_2" },
+};
+const user = { operation: "read", spec: kinds.user, ids: { userId: "user_9" } };
+
+describe("errors", () => {
+  describe("ClerkOperationError", () => {
+    it("names the resource type, operation, ids, status, code, message, trace id and attempts", () => {
+      const error = new ClerkOperationError(membership, failure(), 3, secretKey);
+      assert.equal(error.name, "ClerkOperationError");
+      for (const part of [
+        "OrganizationMembershipMetadata",
+        "update metadata",
+        "organizationId=org_1",
+        "userId=user_2",
+        "HTTP 422",
+        "form_param_invalid",
+        "is invalid",
+        "trace_123",
+        "3 attempts",
+      ]) {
+        assert.ok(error.message.includes(part), `${part} missing from: ${error.message}`);
+      }
+      assert.equal(error.status, 422);
+      assert.equal(error.code, "form_param_invalid");
+      assert.equal(error.traceId, "trace_123");
+    });
+
+    it("prefers Clerk's long message", () => {
+      const error = new ClerkOperationError(
+        user,
+        failure({ longMessage: "the long explanation" }),
+        1,
+        secretKey,
+      );
+      assert.match(error.message, /the long explanation/);
+    });
+
+    it("says when no HTTP answer came", () => {
+      const error = new ClerkOperationError(
+        user,
+        failure({ status: undefined, code: undefined }),
+        6,
+        secretKey,
+      );
+      assert.match(error.message, /no HTTP answer \(network error or timeout\)/);
+      assert.match(error.message, /6 attempts/);
+    });
+
+    it("tells how to set the key on a 401", () => {
+      const error = new ClerkOperationError(user, failure({ status: 401 }), 1, secretKey);
+      assert.match(error.message, /clerk:secretKey/);
+      assert.match(error.message, /CLERK_SECRET_KEY/);
+    });
+
+    it("says which id was not found in a development instance on a 404 with an sk_test_ key", () => {
+      const error = new ClerkOperationError(user, failure({ status: 404 }), 1, secretKey);
+      assert.match(error.message, /user user_9 was not found in this development instance/);
+    });
+
+    it("says production on a 404 with an sk_live_ key", () => {
+      const error = new ClerkOperationError(membership, failure({ status: 404 }), 1, "sk_live_abcdefghijkl");
+      assert.match(
+        error.message,
+        /organization membership org_1\/user_2 was not found in this production instance/,
+      );
+    });
+
+    it("never holds the secret key, even when Clerk's message quotes it", () => {
+      const error = new ClerkOperationError(
+        user,
+        failure({
+          status: 401,
+          message: `key ${secretKey} is invalid`,
+          longMessage: `The key ${secretKey} was rejected`,
+          code: `bad_${secretKey}`,
+          traceId: `t-${secretKey}`,
+        }),
+        2,
+        secretKey,
+      );
+      assert.ok(!error.message.includes(secretKey), error.message);
+      assert.ok(!String(error.stack).includes(secretKey));
+      assert.match(error.message, /\[redacted\]/);
+    });
+  });
+
+  describe("isNotFound", () => {
+    it("is true only for an error with status 404", () => {
+      assert.equal(isNotFound(new ClerkOperationError(user, failure({ status: 404 }), 1, secretKey)), true);
+      assert.equal(isNotFound(new ClerkOperationError(user, failure({ status: 500 }), 1, secretKey)), false);
+      assert.equal(isNotFound({ status: 404 }), false);
+    });
+  });
+
+  describe("redact", () => {
+    it("replaces every occurrence of the key", () => {
+      assert.equal(redact(`a ${secretKey} b ${secretKey}`, secretKey), "a [redacted] b [redacted]");
+    });
+
+    it("leaves text alone for a key shorter than 8 characters", () => {
+      assert.equal(redact("abc abc", "abc"), "abc abc");
+    });
+  });
+});
