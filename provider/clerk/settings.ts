@@ -41,6 +41,9 @@ const environmentNames: Record<(typeof settingNames)[number], string> = {
   rateLimit: "CLERK_RATE_LIMIT",
 };
 
+/** Clerk's own Backend API URL, the SDK's default. */
+const clerkApiUrl = "https://api.clerk.com";
+
 /** Clerk's published limits: 100 requests per 10 s on development instances, 1000 on production. */
 const clerkRateLimits = {
   development: { requests: 100, windowMs: 10_000 },
@@ -73,16 +76,16 @@ export function instanceKindOf(secretKey: string): "development" | "production" 
  * when no key is found, and an error naming the setting for a malformed value.
  */
 export function resolveSettings(configured: ConfiguredValues, env: NodeJS.ProcessEnv): ClerkSettings {
-  const read = (name: (typeof settingNames)[number]) => {
-    const value = configured[name] ?? env[environmentNames[name]];
-    return value === undefined || value === "" ? undefined : value;
-  };
+  const present = (value: string | undefined) => (value === undefined || value === "" ? undefined : value);
+  const read = (name: (typeof settingNames)[number]) =>
+    present(configured[name]) ?? present(env[environmentNames[name]]);
   const secretKey = read("secretKey");
   if (secretKey === undefined) throw new MissingSecretKeyError();
   const apiUrl = read("apiUrl");
   const rateLimitText = read("rateLimit");
   const instance = instanceKindOf(secretKey);
-  const defaultLimit = apiUrl === undefined && instance !== "unknown" ? clerkRateLimits[instance] : undefined;
+  const talksToClerk = apiUrl === undefined || apiUrl.replace(/\/+$/, "") === clerkApiUrl;
+  const defaultLimit = talksToClerk && instance !== "unknown" ? clerkRateLimits[instance] : undefined;
   return {
     secretKey,
     apiUrl,

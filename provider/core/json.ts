@@ -49,3 +49,16 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * Sets `object[key] = value` as an own, enumerable data property, even for the key `"__proto__"`
+ * (a plain assignment would change the object's prototype instead).
+ */
+export function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** The value of `object`'s own property `key`, or `undefined`; never an inherited one. */
+export function getOwn(object: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+}

@@ -1,4 +1,4 @@
-import { isPlainObject, type JsonObject, type JsonValue } from "./json";
+import { getOwn, isPlainObject, setOwn, type JsonObject, type JsonValue } from "./json";
 import type { KeyPath } from "./paths";
 
 /** How a resource owns a leaf: it sets a value there (`"set"`) or requires the key to be absent (`"absent"`). */
@@ -59,14 +59,17 @@ export function getAt(root: unknown, path: KeyPath): unknown {
   return node;
 }
 
-/** Sets `value` at `path` inside `root`, creating (or replacing non-object values by) containers on the way. */
+/**
+ * Sets `value` at `path` inside `root`, creating (or replacing non-object values by) containers on
+ * the way. Every key, `"__proto__"` included, is set as an own property.
+ */
 export function setAt<T>(root: { [key: string]: T | object }, path: KeyPath, value: T): void {
   let node: Record<string, unknown> = root;
   for (const key of path.slice(0, -1)) {
-    if (!isPlainObject(node[key])) node[key] = {};
-    node = node[key] as Record<string, unknown>;
+    if (!isPlainObject(getOwn(node, key))) setOwn(node, key, {});
+    node = getOwn(node, key) as Record<string, unknown>;
   }
-  node[path[path.length - 1]] = value;
+  setOwn(node, path[path.length - 1], value);
 }
 
 /** True when one path equals the other or lies inside it. */

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from "./json";
+import { setOwn, type JsonObject, type JsonValue } from "./json";
 import { getAt, listOwned, setAt, type OwnershipTree } from "./ownership";
 
 /**
@@ -21,8 +21,11 @@ export function withoutNulls(declared: JsonObject): JsonObject {
   const result: JsonObject = {};
   for (const [key, value] of Object.entries(declared)) {
     if (value === null) continue;
-    result[key] =
-      typeof value === "object" && !Array.isArray(value) ? withoutNulls(value as JsonObject) : value;
+    setOwn(
+      result,
+      key,
+      typeof value === "object" && !Array.isArray(value) ? withoutNulls(value as JsonObject) : value,
+    );
   }
   return result;
 }

@@ -1,4 +1,4 @@
-import { isPlainObject, isUnknown, containsUnknown, type JsonObject, type JsonValue } from "./json";
+import { containsUnknown, isPlainObject, isUnknown, setOwn, type JsonObject, type JsonValue } from "./json";
 import { isWellFormedId, type KindSpec } from "./kinds";
 import { formatPath } from "./paths";
 
@@ -106,7 +106,7 @@ function normalize(
     }
     if (item === undefined) continue;
     const normalized = normalize(item, [...path, key], ancestors, failures, root);
-    if (normalized !== undefined) result[key] = normalized;
+    if (normalized !== undefined) setOwn(result, key, normalized);
   }
   ancestors.delete(object);
   return result;
