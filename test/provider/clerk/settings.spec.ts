@@ -77,8 +77,6 @@ describe("settings", () => {
       );
     });
 
-    // Unclear (skipped): an empty `clerk:secretKey` hides CLERK_SECRET_KEY (`??` keeps ""), so
-    // the hook fails with MissingSecretKeyError although the environment holds a key.
     it("falls back to the environment when the stack config value is empty", () => {
       assert.equal(
         resolveSettings({ secretKey: "" }, { CLERK_SECRET_KEY: "sk_test_env" }).secretKey,
