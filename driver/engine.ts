@@ -2,8 +2,9 @@ import { collect, type ConfigValue, type Program, type RegisterAnswer } from "./
 import { ProviderHost, type HostOptions } from "./host";
 import { Limiter, runOrdered } from "./limiter";
 import { diffProperties } from "./propertyDiff";
+import { stepSymbols } from "./print";
 import { loadState, saveState, type ResourceState, type StackState } from "./state";
-import type { OperationResult, PropertyMap, Registration, StepOp, StepResult } from "./types";
+import type { OperationResult, PropertyMap, Registration, StepResult } from "./types";
 import { clone, deepEqual } from "./values";
 
 /** Options for {@link createStack}. */
@@ -47,17 +48,6 @@ export interface Stack {
   /** stdout+stderr of the host the last operation started itself ("" when using `options.host`). */
   lastHostOutput(): string;
 }
-
-const symbols: Record<StepOp, string> = {
-  create: "+",
-  update: "~",
-  delete: "-",
-  replace: "+-",
-  same: " ",
-  read: ">",
-  drop: "-",
-  import: "=",
-};
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -122,7 +112,7 @@ class Deployment {
       this.errors.push(`${step.urn}: ${step.error}`);
       this.failed = true;
     }
-    const line = `${symbols[step.op]} ${step.op} ${step.urn}${step.detail ? ` (${step.detail})` : ""}`;
+    const line = `${stepSymbols[step.op]} ${step.op} ${step.urn}${step.detail ? ` (${step.detail})` : ""}`;
     this.opts.log?.(step.error ? `${line} failed: ${step.error}` : line);
   }
 

@@ -1,6 +1,7 @@
 import type { OperationResult, StepOp, StepResult } from "./types";
 
-const symbols: Record<StepOp, string> = {
+/** The sign Pulumi shows before a resource for each kind of step. */
+export const stepSymbols: Record<StepOp, string> = {
   create: "+",
   update: "~",
   delete: "-",
@@ -24,7 +25,7 @@ function show(v: unknown): string {
 }
 
 function formatStep(step: StepResult): string[] {
-  const head = `${symbols[step.op].padEnd(2)} ${step.type} ${step.name} ${step.op}`;
+  const head = `${stepSymbols[step.op].padEnd(2)} ${step.type} ${step.name} ${step.op}`;
   const extras: string[] = [];
   if (step.replaces?.length) extras.push(`[diff: ${step.replaces.join(", ")}]`);
   if (step.deleteBeforeReplace) extras.push("[delete-before-replace]");
