@@ -112,7 +112,7 @@ function normalize(
   return result;
 }
 
-/** Names the type of a rejected value for a failure message. */
+/** Names the type of a rejected value for a failure message, never its content (it may be secret). */
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
@@ -121,8 +121,8 @@ function describe(value: unknown): string {
     const name = (value as object).constructor?.name;
     return name ? `an instance of ${name}` : "an object with a custom prototype";
   }
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === "bigint") return "a BigInt";
+  return `a ${typeof value}`;
 }
 
 /**
