@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { OrganizationMembershipMetadata, OrganizationMetadata, UserMetadata } from "../../../provider";
+
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+/** Runs `program` under Pulumi's mocks and returns what it registered (hooks never run here). */
+async function register(program: () => pulumi.Resource[]): Promise<Registered[]> {
+  const registered: Registered[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: () => ({}),
+    },
+    "project",
+    "stack",
+    false,
+  );
+  const resources = program();
+  await Promise.all(
+    resources.map((r) => new Promise((resolve) => (r.urn as pulumi.Output<string>).apply(resolve))),
+  );
+  return registered;
+}
+
+describe("resources", () => {
+  describe("registration", () => {
+    it("registers each kind as a clerk dynamic resource with its inputs and a serialized provider", async () => {
+      const registered = await register(() => [
+        new UserMetadata("alexis", { userId: "user_1", publicMetadata: { beta: true } }),
+        new OrganizationMetadata("acme", { organizationId: "org_1", publicMetadata: { plan: "pro" } }),
+        new OrganizationMembershipMetadata("acme-alexis", {
+          organizationId: "org_1",
+          userId: "user_1",
+          publicMetadata: { department: "eng" },
+        }),
+      ]);
+      assert.deepEqual(
+        registered.map((r) => r.type),
+        [
+          "pulumi-nodejs:dynamic/clerk:UserMetadata",
+          "pulumi-nodejs:dynamic/clerk:OrganizationMetadata",
+          "pulumi-nodejs:dynamic/clerk:OrganizationMembershipMetadata",
+        ],
+      );
+      assert.deepEqual(registered[2].inputs.publicMetadata, { department: "eng" });
+      for (const r of registered) assert.equal(typeof r.inputs.__provider, "string");
+    });
+
+    it("resolves an Output nested anywhere inside a metadata object", async () => {
+      const [user] = await register(() => [
+        new UserMetadata("alexis", {
+          userId: pulumi.output("user_1"),
+          publicMetadata: { limits: { seats: pulumi.output(25) }, tags: [pulumi.output("a"), "b"] },
+        }),
+      ]);
+      assert.equal(user.inputs.userId, "user_1");
+      assert.deepEqual(user.inputs.publicMetadata, { limits: { seats: 25 }, tags: ["a", "b"] });
+    });
+
+    it("serializes a provider that holds no secret, no private metadata and no Clerk client", async () => {
+      const canary = "sk_test_registrationCanary0123456789";
+      const saved = process.env.CLERK_SECRET_KEY;
+      process.env.CLERK_SECRET_KEY = canary;
+      pulumi.runtime.setConfig("clerk:secretKey", canary);
+      let provider: string;
+      try {
+        const [user] = await register(() => [
+          new UserMetadata("alexis", { userId: "user_1", privateMetadata: { billingId: "cus_private_771" } }),
+        ]);
+        provider = user.inputs.__provider as string;
+      } finally {
+        if (saved === undefined) delete process.env.CLERK_SECRET_KEY;
+        else process.env.CLERK_SECRET_KEY = saved;
+      }
+      assert.ok(!provider.includes("cus_private_771"));
+      assert.ok(!provider.includes(canary));
+      for (const sdkInternal of ["AbstractAPI", "joinPaths", "buildRequest"]) {
+        assert.ok(!provider.includes(sdkInternal), `a Clerk client was captured (${sdkInternal})`);
+      }
+    });
+  });
+
+  describe("types", () => {
+    it("type-checks declarations against a caller's own metadata type", async () => {
+      interface Plan {
+        plan: "free" | "pro";
+        limits?: { seats: number };
+      }
+      const registered = await register(() => [
+        new OrganizationMetadata<Plan>("typed", { organizationId: "org_1", publicMetadata: { plan: "pro" } }),
+        // @ts-expect-error "gold" is not a plan: the generic parameter checks the declaration.
+        new OrganizationMetadata<Plan>("wrong", {
+          organizationId: "org_1",
+          publicMetadata: { plan: "gold" },
+        }),
+      ]);
+      assert.equal(registered.length, 2);
+    });
+  });
+});
