@@ -96,9 +96,9 @@ describe("resources", () => {
       }
       const registered = await register(() => [
         new OrganizationMetadata<Plan>("typed", { organizationId: "org_1", publicMetadata: { plan: "pro" } }),
-        // @ts-expect-error "gold" is not a plan: the generic parameter checks the declaration.
         new OrganizationMetadata<Plan>("wrong", {
           organizationId: "org_1",
+          // @ts-expect-error "gold" is not a plan: the generic parameter checks the declaration.
           publicMetadata: { plan: "gold" },
         }),
       ]);
