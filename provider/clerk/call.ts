@@ -1,5 +1,12 @@
 import type { ClerkClient } from "@clerk/backend";
-import { ClerkOperationError, redact, type AttemptFailure, type CallContext } from "./errors";
+import {
+  ClerkOperationError,
+  keepMessage,
+  messageOf,
+  redact,
+  type AttemptFailure,
+  type CallContext,
+} from "./errors";
 import { clientFor, pacerFor } from "./registry";
 import type { ClerkSettings } from "./settings";
 
@@ -7,6 +14,7 @@ import type { ClerkSettings } from "./settings";
 export class UnexpectedAnswerError extends Error {
   constructor(what: string) {
     super(what);
+    keepMessage(this, what);
     this.name = "UnexpectedAnswerError";
   }
 }
@@ -35,7 +43,7 @@ export async function callClerk<T>(
       try {
         return expect(answer);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = messageOf(error);
         throw new UnexpectedAnswerError(
           redact(
             `${context.spec.resourceType}: ${context.operation}: Clerk's answer was not what Clerk sends: ${message}`,
@@ -86,7 +94,7 @@ function toAttemptFailure(error: unknown): AttemptFailure {
   return {
     status: typeof e?.status === "number" ? e.status : undefined,
     code: first?.code,
-    message: first?.message ?? (error instanceof Error ? error.message : String(error)),
+    message: first?.message ?? messageOf(error),
     longMessage: first?.longMessage,
     traceId: e?.clerkTraceId,
     retryAfter: typeof e?.retryAfter === "number" ? e.retryAfter : undefined,
@@ -96,6 +104,7 @@ function toAttemptFailure(error: unknown): AttemptFailure {
 class TimeoutError extends Error {
   constructor(ms: number) {
     super(`no answer within ${ms} ms`);
+    keepMessage(this, `no answer within ${ms} ms`);
   }
 }
 

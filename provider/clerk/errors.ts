@@ -33,7 +33,9 @@ export class ClerkOperationError extends Error {
   readonly traceId: string | undefined;
 
   constructor(context: CallContext, failure: AttemptFailure, attempts: number, secretKey: string) {
-    super(redact(formatMessage(context, failure, attempts, secretKey), secretKey));
+    const message = redact(formatMessage(context, failure, attempts, secretKey), secretKey);
+    super(message);
+    keepMessage(this, message);
     this.name = "ClerkOperationError";
     this.status = failure.status;
     this.code = failure.code;
@@ -41,9 +43,31 @@ export class ClerkOperationError extends Error {
   }
 }
 
-/** True for an error that says the entity does not exist (HTTP 404). */
+/**
+ * True for an error that says the entity does not exist (HTTP 404). A `ClerkOperationError` is
+ * checked as such: serialized by value, it is not an `Error` (see {@link keepMessage}).
+ */
 export function isNotFound(error: unknown): boolean {
-  return error instanceof Error && (error as { status?: unknown }).status === 404;
+  return (
+    (error instanceof Error || error instanceof ClerkOperationError) &&
+    (error as { status?: unknown }).status === 404
+  );
+}
+
+/**
+ * Sets `message` as the error's own property. When the provider's code is serialized by value
+ * (the package imported from source, or from a path outside `node_modules`), Pulumi rewrites
+ * `super(message)` into `Error.call(this, message)`, which sets nothing: without this, the
+ * error reaches the engine as "Unknown Error" and is not even an `Error` (`instanceof` fails).
+ */
+export function keepMessage(error: object, message: string): void {
+  Object.defineProperty(error, "message", { value: message, writable: true, configurable: true });
+}
+
+/** The message of anything thrown, `Error` or not (see {@link keepMessage}). */
+export function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === "string" ? message : String(error);
 }
 
 function formatMessage(

@@ -53,10 +53,12 @@ const clerkRateLimits = {
 /** The error for a hook that runs without any secret key; it says how to set one. */
 export class MissingSecretKeyError extends Error {
   constructor() {
-    super(
+    const message =
       "No Clerk secret key is configured. Set it with `pulumi config set --secret clerk:secretKey <key>` " +
-        "or the CLERK_SECRET_KEY environment variable.",
-    );
+      "or the CLERK_SECRET_KEY environment variable.";
+    super(message);
+    // Kept as an own property for provider code serialized by value (see `keepMessage` in errors.ts).
+    Object.defineProperty(this, "message", { value: message, writable: true, configurable: true });
     this.name = "MissingSecretKeyError";
   }
 }
