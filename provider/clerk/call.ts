@@ -1,6 +1,7 @@
 import type { ClerkClient } from "@clerk/backend";
 import {
   ClerkOperationError,
+  describeIds,
   keepMessage,
   messageOf,
   redact,
@@ -23,7 +24,8 @@ export class UnexpectedAnswerError extends Error {
  * Makes one logical Clerk call through `@clerk/backend` and returns `expect(answer)`. It paces
  * itself to the configured rate limit; waits `Retry-After` and retries a 429; retries 5xx,
  * timeouts and network errors with exponential backoff and full jitter; never retries any other
- * 4xx or an unexpected answer; and gives up after `maxRetries` retries or `maxRetryTimeMs`.
+ * 4xx or an unexpected answer; and gives up after `maxRetries` retries or `maxRetryTimeMs`
+ * (counted from the first attempt, and cutting short an attempt that would run past it).
  * Every failure is thrown as a `ClerkOperationError` whose message names the call.
  */
 export async function callClerk<T>(
@@ -34,19 +36,26 @@ export async function callClerk<T>(
 ): Promise<T> {
   const client = clientFor(settings.secretKey, settings.apiUrl);
   const pacer = settings.rateLimit && pacerFor(settings.secretKey, settings.rateLimit);
-  const deadline = Date.now() + settings.maxRetryTimeMs;
+  let deadline: number | undefined;
+  let failure: AttemptFailure | undefined;
   for (let attempt = 1; ; attempt++) {
-    if (pacer) await pacer.acquire();
-    let failure: AttemptFailure;
+    const answered = pacer ? await pacer.acquire() : undefined;
+    // The time bound starts with the first attempt (waiting for the first pacing slot is not
+    // retrying) and covers every attempt: none may run past it, however long requestTimeoutMs is.
+    deadline ??= Date.now() + settings.maxRetryTimeMs;
+    const remaining = deadline - Date.now();
+    if (failure && remaining <= 0)
+      throw new ClerkOperationError(context, failure, attempt - 1, settings.secretKey);
+    const timeoutMs = Math.min(settings.requestTimeoutMs, remaining > 0 ? remaining : Infinity);
     try {
-      const answer = await withTimeout(request(client), settings.requestTimeoutMs);
+      const answer = await withTimeout(request(client), timeoutMs).finally(answered);
       try {
         return expect(answer);
       } catch (error) {
         const message = messageOf(error);
         throw new UnexpectedAnswerError(
           redact(
-            `${context.spec.resourceType}: ${context.operation}: Clerk's answer was not what Clerk sends: ${message}`,
+            `${context.spec.resourceType} ${describeIds(context)}: ${context.operation}: Clerk's answer (a success status) was not what Clerk sends: ${message}`,
             settings.secretKey,
           ),
         );

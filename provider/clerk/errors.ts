@@ -97,7 +97,8 @@ function formatMessage(
   return message;
 }
 
-function describeIds(context: CallContext): string {
+/** The ids of the entity a call touched, as messages show them (`organizationId=org_… userId=user_…`). */
+export function describeIds(context: CallContext): string {
   return context.spec.idFields.map((field) => `${field.name}=${context.ids[field.name] ?? ""}`).join(" ");
 }
 

@@ -11,7 +11,8 @@ export type EntityMetadata = Partial<Record<MetadataField, JsonObject>>;
 /**
  * Reads the metadata of one entity with one GET (`users.getUser`, `organizations.getOrganization`,
  * or `organizations.getOrganizationMembershipList` filtered by user, limit 1). Resolves to
- * `undefined` when the entity does not exist (404, or no such membership).
+ * `undefined` when the entity does not exist (404, or an empty membership list; a list holding
+ * another membership is a wrong answer).
  */
 export async function readEntity(
   settings: ClerkSettings,
@@ -42,8 +43,12 @@ export async function readEntity(
         if (spec.name !== "organizationMembership") return metadataOf(spec, ids, answer);
         const data = (answer as { data?: unknown })?.data;
         if (!Array.isArray(data)) throw new Error("a membership list without `data`");
+        // Filtered by user: an empty list means no such membership; any other entry is a wrong answer.
+        if (data.length === 0) return undefined;
         const membership = data.find((m) => memberUserId(m) === userId);
-        return membership === undefined ? undefined : metadataOf(spec, ids, membership);
+        if (membership === undefined)
+          throw new Error("a membership list filtered by user that holds another user");
+        return metadataOf(spec, ids, membership);
       },
     );
   } catch (error) {
@@ -116,7 +121,7 @@ function sendPatch(
 
 /** The metadata fields of an answer, after checking that it is the entity that was asked for. */
 function metadataOf(spec: KindSpec, ids: EntityIds, answer: unknown): EntityMetadata {
-  if (!isPlainObjectLike(answer)) throw new Error(`expected a ${spec.entity} object, got ${typeof answer}`);
+  if (!isPlainObjectLike(answer)) throw new Error(`expected the ${spec.entity} object, got ${typeof answer}`);
   const entity = answer as Record<string, unknown>;
   const matches =
     spec.name === "organizationMembership"
