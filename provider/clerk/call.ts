@@ -23,8 +23,10 @@ export class UnexpectedAnswerError extends Error {
 /**
  * Makes one logical Clerk call through `@clerk/backend` and returns `expect(answer)`. It paces
  * itself to the configured rate limit; waits `Retry-After` and retries a 429; retries 5xx,
- * timeouts and network errors with exponential backoff and full jitter; never retries any other
- * 4xx or an unexpected answer; and gives up after `maxRetries` retries or `maxRetryTimeMs`
+ * timeouts and network errors with exponential backoff and full jitter (a body the SDK cannot
+ * parse, such as truncated JSON, reaches us as a network error and is retried too); never retries
+ * any other 4xx or an answer that parsed but is not the expected entity; and gives up after
+ * `maxRetries` retries or `maxRetryTimeMs`
  * (counted from the first attempt, and cutting short an attempt that would run past it).
  * Every failure is thrown as a `ClerkOperationError` whose message names the call.
  */
