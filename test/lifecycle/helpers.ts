@@ -1,0 +1,151 @@
+/**
+ * Shared set-up of the whole-lifecycle tests: a seeded Clerk emulator, a temporary directory for
+ * state files, stacks configured against the emulator, and the request log in a compact shape
+ * (method, path with query, body) for exact assertions.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { createClerkClient } from "@clerk/backend";
+import { startEmulator, type Emulator, type SeedData } from "../../emulator";
+import type { ConfigValue } from "../../driver/collect";
+import { createStack, type Stack, type StackOptions } from "../../driver/engine";
+import type { OperationResult } from "../../driver/types";
+
+export const examplesDir = path.join(__dirname, "..", "..", "examples");
+
+/** One request as Clerk received it: method, path (with the query string, if any) and parsed body. */
+export interface Call {
+  method: string;
+  path: string;
+  body?: unknown;
+}
+
+/** The seed most tests start from: users, two organizations, memberships, and keys "the app" wrote. */
+export function defaultSeed(): SeedData {
+  return {
+    users: [
+      { id: "user_alexis", first_name: "Alexis", public_metadata: { app: { lastLogin: "monday" } } },
+      { id: "user_sam", first_name: "Sam", private_metadata: { crm: "crm_17" } },
+      { id: "user_kim", first_name: "Kim", unsafe_metadata: { theme: "light" } },
+    ],
+    organizations: [
+      {
+        id: "org_acme",
+        name: "Acme",
+        created_by: "user_alexis",
+        public_metadata: { onboarding: { completedAt: "2026-01-05" }, limits: { storageGb: 100 } },
+        private_metadata: { crmId: "crm_991" },
+      },
+      { id: "org_globex", name: "Globex", created_by: "user_kim", public_metadata: { region: "eu" } },
+    ],
+    memberships: [
+      { organization_id: "org_acme", user_id: "user_sam", public_metadata: { app: { lastSeen: "today" } } },
+      { organization_id: "org_acme", user_id: "user_kim" },
+      { organization_id: "org_globex", user_id: "user_sam", private_metadata: { seat: 7 } },
+    ],
+  };
+}
+
+/** An emulator, a scratch directory and stacks wired to both. */
+export class World {
+  emulator!: Emulator;
+  dir!: string;
+  private counter = 0;
+
+  constructor(private readonly seed: () => SeedData = defaultSeed) {}
+
+  async start(): Promise<void> {
+    this.emulator = await startEmulator({ seed: this.seed() });
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "clerk-lifecycle-"));
+  }
+
+  async stop(): Promise<void> {
+    await this.emulator?.stop();
+    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Stack config pointing the provider at the emulator, plus `extra`. */
+  config(extra: Record<string, ConfigValue> = {}): Record<string, ConfigValue> {
+    return {
+      "clerk:secretKey": { value: this.emulator.secretKey, secret: true },
+      "clerk:apiUrl": this.emulator.url,
+      ...extra,
+    };
+  }
+
+  /** A new stack with its own state file (or the given one, to change config between operations). */
+  stack(
+    extra: Record<string, ConfigValue> = {},
+    options: Partial<StackOptions> = {},
+  ): Stack & { stateFile: string } {
+    const stateFile = options.stateFile ?? path.join(this.dir, `stack-${++this.counter}.json`);
+    return { ...createStack({ ...options, stateFile, config: this.config(extra) }), stateFile };
+  }
+
+  /** Forgets the request log (stored data stays). */
+  reset(): void {
+    this.emulator.reset();
+  }
+
+  /** The requests Clerk received since the last reset, in arrival order. */
+  calls(): Call[] {
+    return this.emulator.requests().map((r) => {
+      const query = new URLSearchParams(r.query).toString();
+      const call: Call = { method: r.method, path: query ? `${r.path}?${query}` : r.path };
+      if (r.body !== undefined) call.body = r.body;
+      return call;
+    });
+  }
+
+  /** A Clerk client for changes made "outside the stack" (the dashboard, the app). */
+  clerk() {
+    return createClerkClient({
+      secretKey: this.emulator.secretKey,
+      apiUrl: this.emulator.url,
+      telemetry: { disabled: true, debug: false, samplingRate: 0 },
+    });
+  }
+
+  user(id: string) {
+    const user = this.emulator.data.getUser(id);
+    if (!user) throw new Error(`no user ${id}`);
+    return { public: user.public_metadata, private: user.private_metadata, unsafe: user.unsafe_metadata };
+  }
+
+  organization(id: string) {
+    const organization = this.emulator.data.getOrganization(id);
+    if (!organization) throw new Error(`no organization ${id}`);
+    return { public: organization.public_metadata, private: organization.private_metadata };
+  }
+
+  membership(organizationId: string, userId: string) {
+    const membership = this.emulator.data.getMembership(organizationId, userId);
+    if (!membership) throw new Error(`no membership ${organizationId}/${userId}`);
+    return { public: membership.public_metadata, private: membership.private_metadata };
+  }
+}
+
+/** Fails with every error of the result when it did not succeed. */
+export function assertOk(result: OperationResult): OperationResult {
+  if (!result.ok) throw new Error(`operation failed:\n${result.errors.join("\n")}`);
+  return result;
+}
+
+/** The steps as `[name, op]` pairs, sorted by name (steps may finish in any order). */
+export function ops(result: OperationResult): [string, string][] {
+  return result.steps
+    .map((s): [string, string] => [s.name, s.op])
+    .sort((a, b) => a[0].localeCompare(b[0]) || a[1].localeCompare(b[1]));
+}
+
+/** Calls sorted by method and path, for operations whose requests run concurrently. */
+export function sorted(calls: Call[]): Call[] {
+  return [...calls].sort((a, b) => `${a.method} ${a.path}`.localeCompare(`${b.method} ${b.path}`));
+}
+
+/** Asserts the same requests in any order (steps of one operation run concurrently). */
+export function assertSameCalls(actual: Call[], expected: Call[]): void {
+  assert.deepEqual(sorted(actual), sorted(expected));
+}
