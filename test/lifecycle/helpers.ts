@@ -140,9 +140,10 @@ export function ops(result: OperationResult): [string, string][] {
     .sort((a, b) => a[0].localeCompare(b[0]) || a[1].localeCompare(b[1]));
 }
 
-/** Calls sorted by method and path, for operations whose requests run concurrently. */
+/** Calls sorted by method, path and body, for operations whose requests run concurrently. */
 export function sorted(calls: Call[]): Call[] {
-  return [...calls].sort((a, b) => `${a.method} ${a.path}`.localeCompare(`${b.method} ${b.path}`));
+  const key = (c: Call) => `${c.method} ${c.path} ${JSON.stringify(c.body) ?? ""}`;
+  return [...calls].sort((a, b) => key(a).localeCompare(key(b)));
 }
 
 /** Asserts the same requests in any order (steps of one operation run concurrently). */
