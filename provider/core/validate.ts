@@ -21,7 +21,8 @@ export function validateId(property: string, value: unknown, prefix: string): Ch
   if (isUnknown(value)) return [];
   if (value === undefined || value === null || value === "")
     return [{ property, reason: `is required: the ${prefix}… id of the entity` }];
-  if (typeof value !== "string") return [{ property, reason: `must be a string, got ${describe(value)}` }];
+  if (typeof value !== "string")
+    return [{ property, reason: `must be a string, got ${describeValue(value)}` }];
   if (!/^[A-Za-z0-9_]+$/.test(value))
     return [{ property, reason: `must contain only letters, digits and "_", got ${JSON.stringify(value)}` }];
   if (!isWellFormedId(value, prefix))
@@ -42,7 +43,7 @@ export function validateMetadata(
   if (!isPlainObject(value)) {
     return {
       value: undefined,
-      failures: [{ property, reason: `must be a plain JSON object, got ${describe(value)}` }],
+      failures: [{ property, reason: `must be a plain JSON object, got ${describeValue(value)}` }],
     };
   }
   const failures: CheckFailure[] = [];
@@ -96,7 +97,7 @@ function normalize(
     ancestors.delete(object);
     return items as JsonValue[];
   }
-  if (!isPlainObject(object)) return fail(`must be a plain JSON value, got ${describe(object)}`);
+  if (!isPlainObject(object)) return fail(`must be a plain JSON value, got ${describeValue(object)}`);
   ancestors.add(object);
   const result: JsonObject = {};
   for (const [key, item] of Object.entries(object)) {
@@ -112,8 +113,13 @@ function normalize(
   return result;
 }
 
-/** Names the type of a rejected value for a failure message, never its content (it may be secret). */
-function describe(value: unknown): string {
+/**
+ * Names the type of a rejected value for a failure message, never its content (it may be secret).
+ * Not called `describe`: when Pulumi serializes the provider by value it skips free variables
+ * whose name is a global of the serializing process, and test runners (mocha, jest) make
+ * `describe` a global, so the host would see `describe is not defined`.
+ */
+function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (value instanceof Date) return "a Date";
@@ -164,7 +170,7 @@ export function checkInputs(
   if (authoritative !== undefined && typeof authoritative !== "boolean" && !isUnknown(authoritative)) {
     failures.push({
       property: "authoritative",
-      reason: `must be true or false, got ${describe(authoritative)}`,
+      reason: `must be true or false, got ${describeValue(authoritative)}`,
     });
   }
   if (authoritative !== undefined) inputs.authoritative = authoritative;
