@@ -3,7 +3,7 @@ import { ProviderHost, type HostOptions } from "./host";
 import { Limiter, runOrdered } from "./limiter";
 import { diffProperties } from "./propertyDiff";
 import { stepSymbols } from "./print";
-import { loadState, saveState, type ResourceState, type StackState } from "./state";
+import { loadState, saveState, type ResourceState, type SaveCache, type StackState } from "./state";
 import type { OperationResult, PropertyMap, Registration, StepResult } from "./types";
 import { clone, deepEqual } from "./values";
 
@@ -66,6 +66,8 @@ class Deployment {
   pending: (ResourceState & { fromEarlierRun?: boolean })[] = [];
   readonly registered: string[] = [];
   readonly limiter: Limiter;
+  /** Resources are replaced, never mutated, once in `current`: their saved text can be reused. */
+  private readonly saveCache: SaveCache = new WeakMap();
 
   constructor(
     readonly host: ProviderHost,
@@ -103,7 +105,7 @@ class Deployment {
   }
 
   save(): void {
-    if (!this.dryRun) saveState(this.opts.stateFile, this.snapshot(), this.opts.passphrase);
+    if (!this.dryRun) saveState(this.opts.stateFile, this.snapshot(), this.opts.passphrase, this.saveCache);
   }
 
   record(step: StepResult): void {
@@ -287,6 +289,8 @@ class Deployment {
       ...this.newState(reg, old.id, checked, old.outputs),
       secretOutputs: this.secretOutputsFor(reg, old.outputs, old.secretOutputs),
     };
+    // Nothing to write when nothing changed (rewriting a large state per unchanged resource is quadratic).
+    if (deepEqual(state, old)) return this.answer(old);
     this.current.set(reg.urn, state);
     this.save();
     return this.answer(state);

@@ -130,7 +130,18 @@ export function loadState(file: string, passphrase?: string): StackState {
 }
 
 function readSalt(file: string): string | undefined {
+  // The salt is the second key of every file this module writes: read the head, not the whole
+  // (possibly many-megabyte) file, on every save.
   try {
+    const fd = fs.openSync(file, "r");
+    try {
+      const head = Buffer.alloc(4096);
+      const bytes = fs.readSync(fd, head, 0, head.length, 0);
+      const match = /^\{\s*"version": 1,\s*"encryptionsalt": "([^"]*)"/.exec(head.toString("utf8", 0, bytes));
+      if (match) return match[1];
+    } finally {
+      fs.closeSync(fd);
+    }
     return (JSON.parse(fs.readFileSync(file, "utf8")) as StateFile).encryptionsalt;
   } catch {
     return undefined;
@@ -138,11 +149,19 @@ function readSalt(file: string): string | undefined {
 }
 
 /**
+ * Encrypted JSON text of resources already written, by object. For callers that never mutate a
+ * `ResourceState` once saved (the engine replaces objects instead): unchanged resources are then
+ * neither re-encrypted nor re-serialized on every save, which keeps saving after every step of a
+ * large stack linear in the number of changes rather than quadratic.
+ */
+export type SaveCache = WeakMap<ResourceState, { key: Buffer; text: string }>;
+
+/**
  * Writes a stack's state atomically (temp file + rename). Every top-level input/output listed as secret
  * is stored only as AES-256-GCM ciphertext in Pulumi's `{"4dabf…": "1b47…", "ciphertext": …}` envelope,
  * under a key derived with scrypt from the passphrase and the file's salt (kept across writes).
  */
-export function saveState(file: string, state: StackState, passphrase?: string): void {
+export function saveState(file: string, state: StackState, passphrase?: string, cache?: SaveCache): void {
   const pass = resolvePassphrase(passphrase);
   let encryptionsalt = readSalt(file);
   let salt: Buffer;
@@ -153,17 +172,23 @@ export function saveState(file: string, state: StackState, passphrase?: string):
     encryptionsalt = `v1:${salt.toString("base64")}:${encrypt(deriveKey(pass, salt), checkPlaintext)}`;
   }
   const key = deriveKey(pass, salt);
-  const out: StateFile = {
-    version: 1,
-    encryptionsalt,
-    resources: state.resources.map((r) => ({
+  // Written as JSON.stringify(stateFile, null, 2) would, one resource at a time.
+  const resources = state.resources.map((r) => {
+    const cached = cache?.get(r);
+    if (cached && cached.key === key) return cached.text;
+    const stored: ResourceState = {
       ...r,
       inputs: encryptProps(key, r.inputs, r.secretInputs),
       outputs: encryptProps(key, r.outputs, r.secretOutputs),
-    })),
-  };
+    };
+    const text = JSON.stringify(stored, null, 2).replace(/\n/g, "\n    ");
+    cache?.set(r, { key, text });
+    return text;
+  });
+  const list = resources.length > 0 ? `[\n    ${resources.join(",\n    ")}\n  ]` : "[]";
+  const text = `{\n  "version": 1,\n  "encryptionsalt": ${JSON.stringify(encryptionsalt)},\n  "resources": ${list}\n}\n`;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(out, null, 2) + "\n");
+  fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, file);
 }
