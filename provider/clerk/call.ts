@@ -64,6 +64,11 @@ export async function callClerk<T>(
       }
     } catch (error) {
       if (error instanceof UnexpectedAnswerError) throw error;
+      // An attempt that only timed out because the time bound cut it short says nothing about
+      // Clerk: report Clerk's last real answer (status, code, trace id) rather than a "timeout".
+      const cutShort = error instanceof TimeoutError && timeoutMs < settings.requestTimeoutMs;
+      if (cutShort && failure?.status !== undefined)
+        throw new ClerkOperationError(context, failure, attempt, settings.secretKey);
       failure = toAttemptFailure(error);
     }
     const wait = retryDelay(failure, attempt);
