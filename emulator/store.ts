@@ -56,7 +56,8 @@ export class Store {
   private memberships = new Map<string, MembershipRecord>();
   private lastTime = 0;
 
-  constructor(private readonly onChange: (state: StoreState) => void = () => undefined) {}
+  /** `onChange` receives a copy of all data after every change (to persist it); without it no copy is made. */
+  constructor(private readonly onChange?: (state: StoreState) => void) {}
 
   /** A timestamp in ms that is strictly greater than every one handed out before. */
   private now(): number {
@@ -65,7 +66,7 @@ export class Store {
   }
 
   private changed(): void {
-    this.onChange(this.snapshot());
+    if (this.onChange) this.onChange(this.snapshot());
   }
 
   /** A deep copy of all data. */
