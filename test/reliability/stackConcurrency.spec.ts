@@ -1,0 +1,232 @@
+/**
+ * Many resources of one stack on the same user, organization and membership, applied at once
+ * through the engine driver, and the conflicts the program itself reports at preview.
+ */
+import assert from "node:assert/strict";
+import type { SeedData } from "../../emulator";
+import { OrganizationMembershipMetadata, OrganizationMetadata, UserMetadata } from "../../provider";
+import {
+  appMetadata,
+  assertOk,
+  assertSameView,
+  merge,
+  opCounts,
+  pad,
+  StackWorld,
+  type Obj,
+} from "./stackHelpers";
+
+const userId = "user_shared";
+const orgId = "org_shared";
+const keyCount = 50;
+
+function seed(): SeedData {
+  const withFeatures = (tag: string) => {
+    const app = appMetadata(tag);
+    // The app keeps a key inside the container every resource writes into.
+    app.public_metadata.features = { appFlag: true };
+    return app;
+  };
+  return {
+    users: [
+      { id: userId, first_name: "Shared", ...withFeatures(userId), unsafe_metadata: { ui: { lang: "en" } } },
+      { id: "user_other", first_name: "Other" },
+    ],
+    organizations: [
+      { id: orgId, name: "Shared", ...withFeatures(orgId) },
+      { id: "org_other", name: "Other" },
+    ],
+    memberships: [{ organization_id: orgId, user_id: userId, ...withFeatures("membership") }],
+  } as SeedData;
+}
+
+/** Resource `i` of each kind owns `features.f<i>` in public metadata and `k<i>` in private metadata. */
+function declared(i: number): { public: Obj; private: Obj } {
+  return { public: { features: { [`f${pad(i)}`]: i } }, private: { [`k${pad(i)}`]: `value-${i}` } };
+}
+
+function program(keys: number[]): () => void {
+  return () => {
+    for (const i of keys) {
+      const d = declared(i);
+      new UserMetadata(`user-key-${pad(i)}`, {
+        userId,
+        publicMetadata: d.public as never,
+        privateMetadata: d.private as never,
+        ...(i % 5 === 0 ? { unsafeMetadata: { [`u${pad(i)}`]: true } } : {}),
+      });
+      new OrganizationMetadata(`org-key-${pad(i)}`, {
+        organizationId: orgId,
+        publicMetadata: d.public as never,
+        privateMetadata: d.private as never,
+      });
+      new OrganizationMembershipMetadata(`member-key-${pad(i)}`, {
+        organizationId: orgId,
+        userId,
+        publicMetadata: d.public as never,
+        privateMetadata: d.private as never,
+      });
+    }
+  };
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe("reliability: many resources on one entity, applied at once", () => {
+  const world = new StackWorld(seed);
+  before(() => world.start());
+  after(() => world.stop());
+  beforeEach(() => {
+    world.emulator.clearFaults();
+    world.emulator.reset();
+  });
+
+  it("keeps every key of 50 resources per entity applied in parallel, the app's keys too, and removing half removes exactly their keys", async () => {
+    const initial = world.view();
+    const expectedWith = (keys: number[]) => {
+      const view = structuredClone(initial);
+      for (const i of keys) {
+        const d = declared(i);
+        for (const entity of [`user:${userId}`, `org:${orgId}`, `mem:${orgId}/${userId}`]) {
+          view[entity].public = merge(view[entity].public, d.public);
+          view[entity].private = merge(view[entity].private, d.private);
+        }
+        if (i % 5 === 0)
+          view[`user:${userId}`].unsafe = merge(view[`user:${userId}`].unsafe, { [`u${pad(i)}`]: true });
+      }
+      return view;
+    };
+
+    // Every request waits, so that the writes of one entity are really in flight together.
+    world.emulator.inject({ latencyMs: 250 });
+    let inFlight = 0;
+    const poll = setInterval(() => {
+      inFlight = Math.max(inFlight, world.emulator.requests().filter((r) => r.status === 0).length);
+    }, 10);
+    const stack = world.stack({}, { parallel: 50 });
+    const up = await stack.up(program(range(keyCount))).finally(() => clearInterval(poll));
+    assertOk(up);
+    assert.deepEqual(opCounts(up), { create: 3 * keyCount });
+    assert.ok(inFlight >= 25, `at most ${inFlight} requests were in flight at once`);
+
+    const requests = world.emulator.requests();
+    assert.equal(requests.length, 3 * keyCount);
+    assert.ok(requests.every((r) => r.method === "PATCH" && r.status === 200));
+    assertSameView(world.view(), expectedWith(range(keyCount)));
+
+    // A second up that declares only the even keys deletes the odd resources, in parallel too.
+    world.emulator.reset();
+    const evens = range(keyCount).filter((i) => i % 2 === 0);
+    const odds = range(keyCount).filter((i) => i % 2 === 1);
+    const inFlightBefore = inFlight;
+    inFlight = 0;
+    const poll2 = setInterval(() => {
+      inFlight = Math.max(inFlight, world.emulator.requests().filter((r) => r.status === 0).length);
+    }, 10);
+    const half = await stack.up(program(evens)).finally(() => clearInterval(poll2));
+    assertOk(half);
+    assert.deepEqual(opCounts(half), { same: 3 * evens.length, delete: 3 * odds.length });
+    assert.ok(
+      inFlight >= 25,
+      `at most ${inFlight} deletes were in flight at once (creates: ${inFlightBefore})`,
+    );
+
+    const deletes = world.emulator.requests();
+    assert.equal(deletes.length, 3 * odds.length);
+    // Each delete nulls exactly its own leaves and nothing else.
+    for (const r of deletes) {
+      assert.equal(r.method, "PATCH");
+      const body = r.body as Record<string, Record<string, unknown>>;
+      const i = Number(/k(\d+)/.exec(Object.keys(body.private_metadata)[0])![1]);
+      const expected: Record<string, unknown> = {
+        public_metadata: { features: { [`f${pad(i)}`]: null } },
+        private_metadata: { [`k${pad(i)}`]: null },
+      };
+      if (r.path.startsWith("/v1/users/") && i % 5 === 0) expected.unsafe_metadata = { [`u${pad(i)}`]: null };
+      assert.deepEqual(body, expected, r.path);
+      assert.ok(odds.includes(i));
+    }
+    assertSameView(world.view(), expectedWith(evens));
+    assert.equal(stack.state().resources.length, 3 * evens.length);
+  });
+});
+
+describe("reliability: leaf conflicts inside one program, at preview", () => {
+  const world = new StackWorld(seed);
+  before(() => world.start());
+  after(() => world.stop());
+  beforeEach(() => world.emulator.reset());
+
+  it("fails the preview of a stack where two of 51 resources declare the same leaf, naming both and the path, without a request", async () => {
+    const stack = world.stack({}, { parallel: 50 });
+    const result = await stack.preview(() => {
+      program(range(keyCount))();
+      new OrganizationMetadata("late-comer", {
+        organizationId: orgId,
+        publicMetadata: { features: { f017: "mine" }, other: 1 },
+      });
+    });
+    assert.equal(result.ok, false);
+    const errors = result.errors.join("\n");
+    assert.match(
+      errors,
+      /OrganizationMetadata "late-comer" and OrganizationMetadata "org-key-017" both declare publicMetadata\.features\.f017 of organization org_shared/,
+    );
+    // Exactly one conflict: the other 150 resources, and the late-comer's other key, are fine.
+    assert.equal((errors.match(/both declare/g) ?? []).length, 1, errors);
+    assert.doesNotMatch(errors, /mine/);
+    assert.equal(world.emulator.requests().length, 0);
+  });
+
+  it("does not report a conflict at preview when an id comes from another resource's output and is still unknown", async () => {
+    const stack = world.stack();
+    const conflicting = () => {
+      const first = new OrganizationMetadata("first", {
+        organizationId: orgId,
+        publicMetadata: { plan: "pro" },
+      });
+      // The resource id of an OrganizationMetadata is its organization id: unknown until it exists.
+      new OrganizationMetadata("second", {
+        organizationId: first.id as never,
+        publicMetadata: { plan: "free" },
+      });
+      new OrganizationMembershipMetadata("member", {
+        organizationId: first.id as never,
+        userId,
+        publicMetadata: { seat: 1 },
+      });
+    };
+    const preview = await stack.preview(conflicting);
+    assertOk(preview);
+    assert.deepEqual(opCounts(preview), { create: 3 });
+    assert.doesNotMatch(preview.errors.join("\n"), /both declare/);
+    assert.equal(world.emulator.requests().length, 0);
+  });
+
+  it("reports the conflict at the next preview once the other resource exists and the id is known", async () => {
+    const stack = world.stack();
+    assertOk(
+      await stack.up(() => {
+        new OrganizationMetadata("first", { organizationId: orgId, publicMetadata: { plan: "pro" } });
+      }),
+    );
+    world.emulator.reset();
+    const result = await stack.preview(() => {
+      const first = new OrganizationMetadata("first", {
+        organizationId: orgId,
+        publicMetadata: { plan: "pro" },
+      });
+      new OrganizationMetadata("second", {
+        organizationId: first.id as never,
+        publicMetadata: { plan: "free" },
+      });
+    });
+    assert.equal(result.ok, false);
+    assert.match(
+      result.errors.join("\n"),
+      /OrganizationMetadata "second" and OrganizationMetadata "first" both declare publicMetadata\.plan of organization org_shared/,
+    );
+    assert.equal(world.emulator.requests().length, 0);
+    assertOk(await stack.destroy());
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Shared set-up of the stack-level reliability tests: an emulator seeded with entities that hold
+ * keys "the app" wrote, stacks driven by the engine driver against it, the expected metadata of
+ * every entity (app keys deep-merged with what the stack declares), and a flat view of Clerk's
+ * data for exact comparisons.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startEmulator, type Emulator, type SeedData } from "../../emulator";
+import type { ConfigValue } from "../../driver/collect";
+import { createStack, type Stack, type StackOptions } from "../../driver/engine";
+import type { OperationResult } from "../../driver/types";
+
+/** A JSON object, as metadata fields are. */
+export type Obj = { [key: string]: unknown };
+
+/** Every metadata field of every entity Clerk holds, keyed `user:<id>`, `org:<id>`, `mem:<org>/<user>`. */
+export type MetadataView = Record<string, Record<string, Obj>>;
+
+/** The keys the app itself wrote on an entity (never declared by a resource). */
+export function appMetadata(tag: string): { public_metadata: Obj; private_metadata: Obj } {
+  return {
+    public_metadata: { app: { version: 3, tag }, limits: { appLimit: 5 } },
+    private_metadata: { appSecretRef: `app-ref-${tag}` },
+  };
+}
+
+/** Zero-padded index, so that ids sort and stay within `[A-Za-z0-9_]`. */
+export function pad(i: number): string {
+  return String(i).padStart(3, "0");
+}
+
+/** A seeded emulator plus a scratch directory for state files. */
+export class StackWorld {
+  emulator!: Emulator;
+  dir!: string;
+  private counter = 0;
+
+  constructor(
+    private readonly seed: () => SeedData,
+    private readonly randomSeed = 7,
+  ) {}
+
+  async start(): Promise<void> {
+    this.emulator = await startEmulator({ seed: this.seed(), randomSeed: this.randomSeed });
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "clerk-stack-reliability-"));
+  }
+
+  async stop(): Promise<void> {
+    await this.emulator?.stop();
+    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Stack config pointing the provider at the emulator, plus `extra` (`clerk:maxRetries`, …). */
+  config(extra: Record<string, ConfigValue> = {}): Record<string, ConfigValue> {
+    return {
+      "clerk:secretKey": { value: this.emulator.secretKey, secret: true },
+      "clerk:apiUrl": this.emulator.url,
+      ...extra,
+    };
+  }
+
+  /** A fresh state file path. */
+  stateFile(): string {
+    return path.join(this.dir, `stack-${++this.counter}.json`);
+  }
+
+  /** A stack on `stateFile` (a new one by default) with the given config extras and options. */
+  stack(
+    extra: Record<string, ConfigValue> = {},
+    options: Partial<StackOptions> = {},
+  ): Stack & { stateFile: string } {
+    const stateFile = options.stateFile ?? this.stateFile();
+    return Object.assign(createStack({ ...options, stateFile, config: this.config(extra) }), { stateFile });
+  }
+
+  /** Every metadata field of every entity, without a logged request. */
+  view(): MetadataView {
+    const snapshot = this.emulator.data.snapshot();
+    const view: MetadataView = {};
+    for (const u of snapshot.users) {
+      view[`user:${u.id}`] = {
+        public: u.public_metadata,
+        private: u.private_metadata,
+        unsafe: u.unsafe_metadata,
+      };
+    }
+    for (const o of snapshot.organizations) {
+      view[`org:${o.id}`] = { public: o.public_metadata, private: o.private_metadata };
+    }
+    for (const m of snapshot.memberships) {
+      view[`mem:${m.organization.id}/${m.public_user_data.user_id}`] = {
+        public: m.public_metadata,
+        private: m.private_metadata,
+      };
+    }
+    return view;
+  }
+}
+
+/** True for a plain JSON object (not an array, not null). */
+function isObj(value: unknown): value is Obj {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Clerk's merge: objects merge recursively, `null` removes a key, anything else replaces. */
+export function merge(target: Obj, patch: Obj): Obj {
+  const out: Obj = { ...target };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else if (isObj(value) && isObj(out[key])) out[key] = merge(out[key] as Obj, value);
+    else if (isObj(value)) out[key] = merge({}, value);
+    else out[key] = value;
+  }
+  return out;
+}
+
+/** Fails with the first few differing entities (a 200-entity deepEqual diff is unreadable). */
+export function assertSameView(actual: MetadataView, expected: MetadataView): void {
+  assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort(), "the same entities");
+  const differing = Object.keys(expected).filter((key) => !deepEqualJson(actual[key], expected[key]));
+  assert.deepEqual(
+    differing.slice(0, 5).map((key) => ({ key, actual: actual[key] })),
+    differing.slice(0, 5).map((key) => ({ key, actual: expected[key] })),
+    `${differing.length} entities differ from what was expected`,
+  );
+}
+
+function deepEqualJson(a: unknown, b: unknown): boolean {
+  try {
+    assert.deepEqual(a, b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Asserts the operation succeeded, showing its errors otherwise. */
+export function assertOk(result: OperationResult): OperationResult {
+  assert.equal(result.ok, true, result.errors.slice(0, 5).join("\n"));
+  return result;
+}
+
+/** How many steps of each op a result holds, e.g. `{ create: 200 }`. */
+export function opCounts(result: OperationResult): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const step of result.steps) counts[step.op] = (counts[step.op] ?? 0) + 1;
+  return counts;
+}
