@@ -1,8 +1,8 @@
-import { containsUnknown, isUnknown, jsonEqual, type JsonObject } from "./json";
+import { containsUnknown, getOwn, isPlainObject, isUnknown, jsonEqual, type JsonObject } from "./json";
 import type { KindSpec } from "./kinds";
-import { collectLeaves, getAt } from "./ownership";
+import type { OwnershipTree } from "./ownership";
 import { withoutNulls } from "./project";
-import { ownershipOfInputs, type MetadataInputs, type MetadataOutputs } from "./state";
+import type { MetadataInputs, MetadataOutputs } from "./state";
 
 /** What a diff decides: whether anything changes, and which identity inputs force a replacement. */
 export interface MetadataDiff {
@@ -26,7 +26,7 @@ export function diffResource(spec: KindSpec, olds: MetadataOutputs, news: Metada
     isUnknown(authoritative) ||
     authoritative !== (olds.authoritative ?? false) ||
     spec.metadataFields.some((field) => containsUnknown(news[field])) ||
-    !jsonEqual(ownershipOfInputs(spec, news), olds.ownership ?? {}) ||
+    !sameOwnership(spec, news, olds.ownership ?? {}) ||
     spec.metadataFields.some((field) => fieldDiffers(news[field], olds[field], authoritative === true));
   return { changes, replaces };
 }
@@ -38,8 +38,49 @@ function fieldDiffers(
 ): boolean {
   if (declared === undefined) return false;
   if (whole) return !jsonEqual(withoutNulls(declared), held ?? {});
-  return collectLeaves(declared).some((leaf) => {
-    const value = getAt(held, leaf.path);
-    return leaf.value === null ? value !== undefined && value !== null : !jsonEqual(value, leaf.value);
+  return leavesDiffer(declared, held);
+}
+
+/** True when Clerk's value at some declared leaf differs from the declaration (one walk, no path lists). */
+function leavesDiffer(declared: JsonObject, held: unknown): boolean {
+  for (const [key, value] of Object.entries(declared)) {
+    const current = isPlainObject(held) ? getOwn(held, key) : undefined;
+    if (isPlainObject(value)) {
+      if (leavesDiffer(value as JsonObject, current)) return true;
+    } else if (value === null ? current !== undefined && current !== null : !jsonEqual(current, value)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** True when the declared fields own exactly the paths of the recorded ownership, marks included. */
+function sameOwnership(spec: KindSpec, news: MetadataInputs, owned: MetadataOutputs["ownership"]): boolean {
+  return spec.metadataFields.every((field) => {
+    const declared = news[field];
+    const tree = getOwn(owned as Record<string, unknown>, field) as OwnershipTree | undefined;
+    return declared === undefined ? tree === undefined : tree !== undefined && sameTree(declared, tree);
   });
+}
+
+function sameTree(declared: JsonObject, tree: OwnershipTree): boolean {
+  let matched = 0;
+  for (const [key, value] of Object.entries(declared)) {
+    const node = getOwn(tree, key);
+    if (isPlainObject(value)) {
+      if (node === undefined) {
+        if (hasLeaves(value as JsonObject)) return false;
+        continue;
+      }
+      if (typeof node !== "object" || !sameTree(value as JsonObject, node as OwnershipTree)) return false;
+    } else if (node !== (value === null ? "absent" : "set")) {
+      return false;
+    }
+    matched++;
+  }
+  return matched === Object.keys(tree).length;
+}
+
+function hasLeaves(declared: JsonObject): boolean {
+  return Object.values(declared).some((value) => !isPlainObject(value) || hasLeaves(value as JsonObject));
 }

@@ -1,13 +1,5 @@
-import { isPlainObject, type JsonObject } from "./json";
-import {
-  collectLeaves,
-  getAt,
-  listOwned,
-  pathsOverlap,
-  setAt,
-  type Leaf,
-  type OwnershipTree,
-} from "./ownership";
+import { getOwn, isPlainObject, type JsonObject } from "./json";
+import { collectLeaves, getAt, listOwned, setAt, type Leaf, type OwnershipTree } from "./ownership";
 import type { KeyPath } from "./paths";
 
 /**
@@ -17,12 +9,24 @@ import type { KeyPath } from "./paths";
  */
 export function buildPatch(set: readonly Leaf[], remove: readonly KeyPath[]): JsonObject {
   const patch: JsonObject = {};
-  for (const path of remove) {
-    if (set.some((leaf) => pathsOverlap(leaf.path, path))) continue;
-    setAt(patch, path, null);
-  }
   for (const leaf of set) setAt(patch, leaf.path, leaf.value);
+  for (const path of remove) if (!reachesValue(patch, path)) setAt(patch, path, null);
   return patch;
+}
+
+/**
+ * True when the patch already holds a value at `path`, around it (a leaf on the way) or inside
+ * it: one walk down the path, so building a patch stays linear in the size of its paths.
+ */
+function reachesValue(patch: JsonObject, path: KeyPath): boolean {
+  let node: JsonObject = patch;
+  for (const key of path.slice(0, -1)) {
+    const child = getOwn(node, key);
+    if (child === undefined) return false;
+    if (!isPlainObject(child)) return true;
+    node = child as JsonObject;
+  }
+  return getOwn(node, path[path.length - 1]) !== undefined;
 }
 
 /** The patch that makes Clerk hold every declared leaf; declared `null` leaves send `null`. */

@@ -42,15 +42,13 @@ describe("resources", () => {
           publicMetadata: { department: "eng" },
         }),
       ]);
-      assert.deepEqual(
-        registered.map((r) => r.type),
-        [
-          "pulumi-nodejs:dynamic/clerk:UserMetadata",
-          "pulumi-nodejs:dynamic/clerk:OrganizationMetadata",
-          "pulumi-nodejs:dynamic/clerk:OrganizationMembershipMetadata",
-        ],
-      );
-      assert.deepEqual(registered[2].inputs.publicMetadata, { department: "eng" });
+      assert.deepEqual(registered.map((r) => r.type).sort(), [
+        "pulumi-nodejs:dynamic/clerk:OrganizationMembershipMetadata",
+        "pulumi-nodejs:dynamic/clerk:OrganizationMetadata",
+        "pulumi-nodejs:dynamic/clerk:UserMetadata",
+      ]);
+      const membership = registered.find((r) => r.name === "acme-alexis")!;
+      assert.deepEqual(membership.inputs.publicMetadata, { department: "eng" });
       for (const r of registered) assert.equal(typeof r.inputs.__provider, "string");
     });
 
@@ -97,7 +95,7 @@ describe("resources", () => {
       const registered = await register(() => [
         new OrganizationMetadata<Plan>("typed", { organizationId: "org_1", publicMetadata: { plan: "pro" } }),
         new OrganizationMetadata<Plan>("wrong", {
-          organizationId: "org_1",
+          organizationId: "org_2",
           // @ts-expect-error "gold" is not a plan: the generic parameter checks the declaration.
           publicMetadata: { plan: "gold" },
         }),
