@@ -1,4 +1,12 @@
-import { containsUnknown, isPlainObject, isUnknown, setOwn, type JsonObject, type JsonValue } from "./json";
+import {
+  containsUnknown,
+  isPlainObject,
+  isUnknown,
+  setOwn,
+  unknownValue,
+  type JsonObject,
+  type JsonValue,
+} from "./json";
 import { isWellFormedId, type KindSpec } from "./kinds";
 import { formatPath } from "./paths";
 
@@ -33,13 +41,18 @@ export function validateId(property: string, value: unknown, prefix: string): Ch
 /**
  * Checks one metadata field and returns its normalized value (object keys whose value is
  * `undefined` dropped, as JSON drops them) with every failure found. `undefined` means the
- * field is not declared. Unknown values pass through anywhere.
+ * field is not declared. Unknown values pass through anywhere, and so does any value for which
+ * `isDeferred` is true (a program's `pulumi.Output` or promise, not resolved yet): it counts as
+ * unknown, and the size limit is then left to `check`.
  */
 export function validateMetadata(
   property: string,
   value: unknown,
+  isDeferred: (value: unknown) => boolean = () => false,
 ): { value: JsonObject | undefined; failures: CheckFailure[] } {
-  if (value === undefined || isUnknown(value)) return { value: value as undefined, failures: [] };
+  if (value === undefined || isUnknown(value) || isDeferred(value)) {
+    return { value: value as JsonObject | undefined, failures: [] };
+  }
   if (!isPlainObject(value)) {
     return {
       value: undefined,
@@ -47,7 +60,7 @@ export function validateMetadata(
     };
   }
   const failures: CheckFailure[] = [];
-  const normalized = normalize(value, [], new Set(), failures, property) as JsonObject;
+  const normalized = normalize(value, [], new Set(), failures, property, isDeferred) as JsonObject;
   if (failures.length === 0 && !containsUnknown(normalized)) {
     const bytes = Buffer.byteLength(JSON.stringify(normalized), "utf8");
     if (bytes > metadataLimits.maxBytes) {
@@ -66,7 +79,9 @@ function normalize(
   ancestors: Set<object>,
   failures: CheckFailure[],
   root: string,
+  isDeferred: (value: unknown) => boolean,
 ): JsonValue | undefined {
+  if (isDeferred(value)) return unknownValue;
   const fail = (reason: string) => {
     failures.push({ property: formatPath(root, path), reason });
     return undefined;
@@ -93,7 +108,9 @@ function normalize(
     return fail(`is nested deeper than ${metadataLimits.maxDepth} levels, the limit for metadata`);
   if (Array.isArray(object)) {
     ancestors.add(object);
-    const items = object.map((item, i) => normalize(item, [...path, i], ancestors, failures, root));
+    const items = object.map((item, i) =>
+      normalize(item, [...path, i], ancestors, failures, root, isDeferred),
+    );
     ancestors.delete(object);
     return items as JsonValue[];
   }
@@ -106,7 +123,7 @@ function normalize(
       continue;
     }
     if (item === undefined) continue;
-    const normalized = normalize(item, [...path, key], ancestors, failures, root);
+    const normalized = normalize(item, [...path, key], ancestors, failures, root, isDeferred);
     if (normalized !== undefined) setOwn(result, key, normalized);
   }
   ancestors.delete(object);

@@ -4,6 +4,7 @@ import type { MetadataProvider } from "./metadataProvider";
 import provider = require("../providers/organizationMembership");
 import { secretInput, withSecretOutputs } from "./secretInputs";
 import { reportLeafConflicts } from "./leafClaims";
+import { assertDeclarable } from "./declarationCheck";
 import { kinds } from "../core/kinds";
 
 /** Arguments of `OrganizationMembershipMetadata`; metadata types default to Clerk's global `OrganizationMembership*Metadata` interfaces. */
@@ -63,6 +64,7 @@ export class OrganizationMembershipMetadata<
     args: OrganizationMembershipMetadataArgs<Public, Private>,
     opts?: pulumi.CustomResourceOptions,
   ) {
+    assertDeclarable(kinds.organizationMembership, name, args as never);
     const props = {
       organizationId: args.organizationId,
       userId: args.userId,

@@ -4,6 +4,7 @@ import type { MetadataProvider } from "./metadataProvider";
 import provider = require("../providers/organization");
 import { secretInput, withSecretOutputs } from "./secretInputs";
 import { reportLeafConflicts } from "./leafClaims";
+import { assertDeclarable } from "./declarationCheck";
 import { kinds } from "../core/kinds";
 
 /** Arguments of `OrganizationMetadata`; metadata types default to Clerk's global `Organization*Metadata` interfaces. */
@@ -56,6 +57,7 @@ export class OrganizationMetadata<Public = OrganizationPublicMetadata, Private =
     args: OrganizationMetadataArgs<Public, Private>,
     opts?: pulumi.CustomResourceOptions,
   ) {
+    assertDeclarable(kinds.organization, name, args as never);
     const props = {
       organizationId: args.organizationId,
       publicMetadata: args.publicMetadata,

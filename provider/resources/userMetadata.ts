@@ -4,6 +4,7 @@ import type { MetadataProvider } from "./metadataProvider";
 import provider = require("../providers/user");
 import { secretInput, withSecretOutputs } from "./secretInputs";
 import { reportLeafConflicts } from "./leafClaims";
+import { assertDeclarable } from "./declarationCheck";
 import { kinds } from "../core/kinds";
 
 /** Arguments of `UserMetadata`; metadata types default to Clerk's global `User*Metadata` interfaces. */
@@ -64,6 +65,7 @@ export class UserMetadata<
     args: UserMetadataArgs<Public, Private, Unsafe>,
     opts?: pulumi.CustomResourceOptions,
   ) {
+    assertDeclarable(kinds.user, name, args as never);
     const props = {
       userId: args.userId,
       publicMetadata: args.publicMetadata,
