@@ -41,49 +41,72 @@ export function validateId(property: string, value: unknown, prefix: string): Ch
 /**
  * Checks one metadata field and returns its normalized value (object keys whose value is
  * `undefined` dropped, as JSON drops them) with every failure found. `undefined` means the
- * field is not declared. Unknown values pass through anywhere, and so does any value for which
- * `isDeferred` is true (a program's `pulumi.Output` or promise, not resolved yet): it counts as
- * unknown, and the size limit is then left to `check`.
+ * field is not declared. Unknown values pass through anywhere.
  */
 export function validateMetadata(
   property: string,
   value: unknown,
-  isDeferred: (value: unknown) => boolean = () => false,
 ): { value: JsonObject | undefined; failures: CheckFailure[] } {
-  if (value === undefined || isUnknown(value) || isDeferred(value)) {
-    return { value: value as JsonObject | undefined, failures: [] };
-  }
+  if (value === undefined || isUnknown(value)) return { value: value as undefined, failures: [] };
   if (!isPlainObject(value)) {
     return {
       value: undefined,
       failures: [{ property, reason: `must be a plain JSON object, got ${describeValue(value)}` }],
     };
   }
-  const failures: CheckFailure[] = [];
-  const normalized = normalize(value, [], new Set(), failures, property, isDeferred) as JsonObject;
-  if (failures.length === 0 && !containsUnknown(normalized)) {
+  const scan: Scan = {
+    root: property,
+    failures: [],
+    ancestors: new Set(),
+    isDeferred: () => false,
+    shape: true,
+  };
+  const normalized = normalize(value, [], scan) as JsonObject;
+  if (scan.failures.length === 0 && !containsUnknown(normalized)) {
     const bytes = Buffer.byteLength(JSON.stringify(normalized), "utf8");
     if (bytes > metadataLimits.maxBytes) {
-      failures.push({
+      scan.failures.push({
         property,
         reason: `is ${bytes} bytes of JSON; Clerk allows at most ${metadataLimits.maxBytes} bytes per metadata field`,
       });
     }
   }
-  return { value: normalized, failures };
+  return { value: normalized, failures: scan.failures };
 }
 
-function normalize(
+/**
+ * The values inside a declared metadata field that are not JSON at all (`NaN`, `Infinity`,
+ * `BigInt`, functions, symbols, `undefined` in arrays, `Date`s and other class instances,
+ * cycles), with the same paths and reasons as `validateMetadata`. Pulumi's serialization would
+ * change or drop these before `check` could see them; everything else (the field's shape, keys,
+ * depth, size) is left to `check`. Values for which `isDeferred` is true (a program's Outputs and
+ * promises) are skipped.
+ */
+export function findNonJsonValues(
+  property: string,
   value: unknown,
-  path: (string | number)[],
-  ancestors: Set<object>,
-  failures: CheckFailure[],
-  root: string,
   isDeferred: (value: unknown) => boolean,
-): JsonValue | undefined {
-  if (isDeferred(value)) return unknownValue;
+): CheckFailure[] {
+  if (!isPlainObject(value)) return [];
+  const scan: Scan = { root: property, failures: [], ancestors: new Set(), isDeferred, shape: false };
+  normalize(value, [], scan);
+  return scan.failures;
+}
+
+/** One walk over a metadata field: where it is, what was found, and which rules apply. */
+interface Scan {
+  root: string;
+  failures: CheckFailure[];
+  ancestors: Set<object>;
+  isDeferred: (value: unknown) => boolean;
+  /** Also apply the shape rules (depth, empty keys), not only "is this JSON". */
+  shape: boolean;
+}
+
+function normalize(value: unknown, path: (string | number)[], scan: Scan): JsonValue | undefined {
+  if (scan.isDeferred(value)) return unknownValue;
   const fail = (reason: string) => {
-    failures.push({ property: formatPath(root, path), reason });
+    scan.failures.push({ property: formatPath(scan.root, path), reason });
     return undefined;
   };
   switch (typeof value) {
@@ -103,14 +126,13 @@ function normalize(
   }
   if (value === null) return null;
   const object = value as object;
+  const { ancestors } = scan;
   if (ancestors.has(object)) return fail("contains a cycle: it refers to one of its own parents");
-  if (path.length + 1 > metadataLimits.maxDepth)
+  if (scan.shape && path.length + 1 > metadataLimits.maxDepth)
     return fail(`is nested deeper than ${metadataLimits.maxDepth} levels, the limit for metadata`);
   if (Array.isArray(object)) {
     ancestors.add(object);
-    const items = object.map((item, i) =>
-      normalize(item, [...path, i], ancestors, failures, root, isDeferred),
-    );
+    const items = object.map((item, i) => normalize(item, [...path, i], scan));
     ancestors.delete(object);
     return items as JsonValue[];
   }
@@ -118,12 +140,12 @@ function normalize(
   ancestors.add(object);
   const result: JsonObject = {};
   for (const [key, item] of Object.entries(object)) {
-    if (key === "") {
+    if (key === "" && scan.shape) {
       fail("has an empty key; metadata keys must be non-empty");
       continue;
     }
     if (item === undefined) continue;
-    const normalized = normalize(item, [...path, key], ancestors, failures, root, isDeferred);
+    const normalized = normalize(item, [...path, key], scan);
     if (normalized !== undefined) setOwn(result, key, normalized);
   }
   ancestors.delete(object);
