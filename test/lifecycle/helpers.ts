@@ -54,10 +54,13 @@ export class World {
   dir!: string;
   private counter = 0;
 
-  constructor(private readonly seed: () => SeedData = defaultSeed) {}
+  constructor(
+    private readonly seed: () => SeedData = defaultSeed,
+    private readonly randomSeed?: number,
+  ) {}
 
   async start(): Promise<void> {
-    this.emulator = await startEmulator({ seed: this.seed() });
+    this.emulator = await startEmulator({ seed: this.seed(), randomSeed: this.randomSeed });
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "clerk-lifecycle-"));
   }
 
@@ -80,8 +83,13 @@ export class World {
     extra: Record<string, ConfigValue> = {},
     options: Partial<StackOptions> = {},
   ): Stack & { stateFile: string } {
-    const stateFile = options.stateFile ?? path.join(this.dir, `stack-${++this.counter}.json`);
+    const stateFile = options.stateFile ?? this.stateFile();
     return { ...createStack({ ...options, stateFile, config: this.config(extra) }), stateFile };
+  }
+
+  /** A fresh state file path in the scratch directory. */
+  stateFile(): string {
+    return path.join(this.dir, `stack-${++this.counter}.json`);
   }
 
   /** Forgets the request log (stored data stays). */

@@ -5,13 +5,9 @@
  * data for exact comparisons.
  */
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { startEmulator, type Emulator, type SeedData } from "../../emulator";
-import type { ConfigValue } from "../../driver/collect";
-import { createStack, type Stack, type StackOptions } from "../../driver/engine";
+import { mergeMetadata, type SeedData } from "../../emulator";
 import type { OperationResult } from "../../driver/types";
+import { World } from "../lifecycle/helpers";
 
 /** A JSON object, as metadata fields are. */
 export type Obj = { [key: string]: unknown };
@@ -32,48 +28,10 @@ export function pad(i: number): string {
   return String(i).padStart(3, "0");
 }
 
-/** A seeded emulator plus a scratch directory for state files. */
-export class StackWorld {
-  emulator!: Emulator;
-  dir!: string;
-  private counter = 0;
-
-  constructor(
-    private readonly seed: () => SeedData,
-    private readonly randomSeed = 7,
-  ) {}
-
-  async start(): Promise<void> {
-    this.emulator = await startEmulator({ seed: this.seed(), randomSeed: this.randomSeed });
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "clerk-stack-reliability-"));
-  }
-
-  async stop(): Promise<void> {
-    await this.emulator?.stop();
-    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  /** Stack config pointing the provider at the emulator, plus `extra` (`clerk:maxRetries`, …). */
-  config(extra: Record<string, ConfigValue> = {}): Record<string, ConfigValue> {
-    return {
-      "clerk:secretKey": { value: this.emulator.secretKey, secret: true },
-      "clerk:apiUrl": this.emulator.url,
-      ...extra,
-    };
-  }
-
-  /** A fresh state file path. */
-  stateFile(): string {
-    return path.join(this.dir, `stack-${++this.counter}.json`);
-  }
-
-  /** A stack on `stateFile` (a new one by default) with the given config extras and options. */
-  stack(
-    extra: Record<string, ConfigValue> = {},
-    options: Partial<StackOptions> = {},
-  ): Stack & { stateFile: string } {
-    const stateFile = options.stateFile ?? this.stateFile();
-    return Object.assign(createStack({ ...options, stateFile, config: this.config(extra) }), { stateFile });
+/** A seeded emulator, a scratch directory and stacks wired to both, with a flat view of Clerk's data. */
+export class StackWorld extends World {
+  constructor(seed: () => SeedData, randomSeed = 7) {
+    super(seed, randomSeed);
   }
 
   /** Every metadata field of every entity, without a logged request. */
@@ -100,21 +58,9 @@ export class StackWorld {
   }
 }
 
-/** True for a plain JSON object (not an array, not null). */
-function isObj(value: unknown): value is Obj {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Clerk's merge: objects merge recursively, `null` removes a key, anything else replaces. */
+/** Clerk's merge (the emulator's own): objects merge recursively, `null` removes a key, anything else replaces. */
 export function merge(target: Obj, patch: Obj): Obj {
-  const out: Obj = { ...target };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete out[key];
-    else if (isObj(value) && isObj(out[key])) out[key] = merge(out[key] as Obj, value);
-    else if (isObj(value)) out[key] = merge({}, value);
-    else out[key] = value;
-  }
-  return out;
+  return mergeMetadata(target, patch) as Obj;
 }
 
 /** Fails with the first few differing entities (a 200-entity deepEqual diff is unreadable). */
