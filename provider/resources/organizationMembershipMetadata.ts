@@ -2,9 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MetadataInput, MetadataOutput } from "./inputTypes";
 import type { MetadataProvider } from "./metadataProvider";
 import provider = require("../providers/organizationMembership");
-import { secretInput, withSecretOutputs } from "./secretInputs";
+import { metadataProps, withSecretOutputs } from "./registration";
 import { reportLeafConflicts } from "./leafClaims";
-import { assertDeclarable } from "./declarationCheck";
 import { kinds } from "../core/kinds";
 
 /** Arguments of `OrganizationMembershipMetadata`; metadata types default to Clerk's global `OrganizationMembership*Metadata` interfaces. */
@@ -64,19 +63,10 @@ export class OrganizationMembershipMetadata<
     args: OrganizationMembershipMetadataArgs<Public, Private>,
     opts?: pulumi.CustomResourceOptions,
   ) {
-    assertDeclarable(kinds.organizationMembership, name, args as never);
-    const props = {
-      organizationId: args.organizationId,
-      userId: args.userId,
-      publicMetadata: args.publicMetadata,
-      privateMetadata: secretInput(args.privateMetadata),
-      authoritative: args.authoritative,
-      ownership: undefined,
-    };
     super(
       organizationMembershipMetadataProvider,
       name,
-      props,
+      metadataProps(kinds.organizationMembership, name, args as never),
       withSecretOutputs(opts),
       "clerk",
       "OrganizationMembershipMetadata",

@@ -2,9 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MetadataInput, MetadataOutput } from "./inputTypes";
 import type { MetadataProvider } from "./metadataProvider";
 import provider = require("../providers/organization");
-import { secretInput, withSecretOutputs } from "./secretInputs";
+import { metadataProps, withSecretOutputs } from "./registration";
 import { reportLeafConflicts } from "./leafClaims";
-import { assertDeclarable } from "./declarationCheck";
 import { kinds } from "../core/kinds";
 
 /** Arguments of `OrganizationMetadata`; metadata types default to Clerk's global `Organization*Metadata` interfaces. */
@@ -57,18 +56,10 @@ export class OrganizationMetadata<Public = OrganizationPublicMetadata, Private =
     args: OrganizationMetadataArgs<Public, Private>,
     opts?: pulumi.CustomResourceOptions,
   ) {
-    assertDeclarable(kinds.organization, name, args as never);
-    const props = {
-      organizationId: args.organizationId,
-      publicMetadata: args.publicMetadata,
-      privateMetadata: secretInput(args.privateMetadata),
-      authoritative: args.authoritative,
-      ownership: undefined,
-    };
     super(
       organizationMetadataProvider,
       name,
-      props,
+      metadataProps(kinds.organization, name, args as never),
       withSecretOutputs(opts),
       "clerk",
       "OrganizationMetadata",

@@ -2,9 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MetadataInput, MetadataOutput } from "./inputTypes";
 import type { MetadataProvider } from "./metadataProvider";
 import provider = require("../providers/user");
-import { secretInput, withSecretOutputs } from "./secretInputs";
+import { metadataProps, withSecretOutputs } from "./registration";
 import { reportLeafConflicts } from "./leafClaims";
-import { assertDeclarable } from "./declarationCheck";
 import { kinds } from "../core/kinds";
 
 /** Arguments of `UserMetadata`; metadata types default to Clerk's global `User*Metadata` interfaces. */
@@ -65,16 +64,14 @@ export class UserMetadata<
     args: UserMetadataArgs<Public, Private, Unsafe>,
     opts?: pulumi.CustomResourceOptions,
   ) {
-    assertDeclarable(kinds.user, name, args as never);
-    const props = {
-      userId: args.userId,
-      publicMetadata: args.publicMetadata,
-      privateMetadata: secretInput(args.privateMetadata),
-      unsafeMetadata: args.unsafeMetadata,
-      authoritative: args.authoritative,
-      ownership: undefined,
-    };
-    super(userMetadataProvider, name, props, withSecretOutputs(opts), "clerk", "UserMetadata");
+    super(
+      userMetadataProvider,
+      name,
+      metadataProps(kinds.user, name, args as never),
+      withSecretOutputs(opts),
+      "clerk",
+      "UserMetadata",
+    );
     reportLeafConflicts(this, kinds.user, name, args as never);
   }
 }
