@@ -75,9 +75,7 @@ function program(version: "first" | "rotated" | "failing"): () => void {
 }
 
 describe("reliability: no secret leaves through the provider or the driver", () => {
-  const world = new StackWorld(seed);
-  before(() => world.start());
-  after(() => world.stop());
+  const world = StackWorld.forSuite(seed);
 
   it("keeps the secret key and every private metadata value out of state, printouts, errors, host output, __provider and logs, through a whole lifecycle", async () => {
     const emulator = world.emulator;

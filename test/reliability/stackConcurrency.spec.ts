@@ -73,13 +73,7 @@ function program(keys: number[]): () => void {
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe("reliability: many resources on one entity, applied at once", () => {
-  const world = new StackWorld(seed);
-  before(() => world.start());
-  after(() => world.stop());
-  beforeEach(() => {
-    world.emulator.clearFaults();
-    world.emulator.reset();
-  });
+  const world = StackWorld.forSuite(seed);
 
   it("keeps every key of 50 resources per entity applied in parallel, the app's keys too, and removing half removes exactly their keys", async () => {
     const initial = world.view();
@@ -152,10 +146,7 @@ describe("reliability: many resources on one entity, applied at once", () => {
 });
 
 describe("reliability: leaf conflicts inside one program, at preview", () => {
-  const world = new StackWorld(seed);
-  before(() => world.start());
-  after(() => world.stop());
-  beforeEach(() => world.emulator.reset());
+  const world = StackWorld.forSuite(seed);
 
   it("fails the preview of a stack where two of 51 resources declare the same leaf, naming both and the path, without a request", async () => {
     const stack = world.stack({}, { parallel: 50 });

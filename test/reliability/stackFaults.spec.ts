@@ -113,14 +113,7 @@ function expectedFleetView(before: MetadataView): MetadataView {
 }
 
 describe("reliability: a whole stack under Clerk faults", () => {
-  const world = new StackWorld(fleetSeed, 20260522);
-  before(() => world.start());
-  after(() => world.stop());
-  afterEach(() => {
-    world.emulator.clearFaults();
-    world.emulator.setRateLimit(false);
-    world.emulator.reset();
-  });
+  const world = StackWorld.forSuite(fleetSeed, 20260522);
 
   it("applies 200 resources while Clerk fails, drops, delays and rate-limits requests, and ends with exactly the declared keys next to the app's", async () => {
     const before = world.view();
@@ -267,13 +260,7 @@ function stateText(file: string): string {
 }
 
 describe("reliability: a whole stack when Clerk keeps failing", () => {
-  const world = new StackWorld(smallSeed);
-  before(() => world.start());
-  after(() => world.stop());
-  beforeEach(() => {
-    world.emulator.clearFaults();
-    world.emulator.reset();
-  });
+  const world = StackWorld.forSuite(smallSeed);
 
   it("fails every resource within maxRetries with an error naming the operation, ids, status, code and trace id, leaves state unchanged, and the next up finishes the job", async () => {
     const stateFile = world.stateFile();

@@ -34,6 +34,22 @@ export class StackWorld extends World {
     super(seed, randomSeed);
   }
 
+  /**
+   * A world for the enclosing mocha suite: started before it, stopped after it, and with no
+   * fault, no rate limit and an empty request log at the start of every test.
+   */
+  static forSuite(seed: () => SeedData, randomSeed?: number): StackWorld {
+    const world = new StackWorld(seed, randomSeed);
+    before(() => world.start());
+    after(() => world.stop());
+    beforeEach(() => {
+      world.emulator.clearFaults();
+      world.emulator.setRateLimit(false);
+      world.emulator.reset();
+    });
+    return world;
+  }
+
   /** Every metadata field of every entity, without a logged request. */
   view(): MetadataView {
     const snapshot = this.emulator.data.snapshot();
