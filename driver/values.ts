@@ -1,5 +1,5 @@
-/** The sentinel Pulumi uses on the wire for a value that is not known during preview. */
-export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The sentinel Pulumi uses on the wire for a value that is not known during preview (one definition, tested against Pulumi's). */
+export { unknownValue } from "../provider/core/json";
 
 /** The special-signature key Pulumi uses to tag wire objects (secrets, assets, resource refs). */
 export const specialSigKey = "4dabf18193072939515e22adb298388d";
@@ -40,14 +40,6 @@ export function containsSecret(v: unknown): boolean {
   if (isWireSecret(v)) return true;
   if (Array.isArray(v)) return v.some(containsSecret);
   if (typeof v === "object" && v !== null) return Object.values(v).some(containsSecret);
-  return false;
-}
-
-/** True iff `v` is or contains the unknown sentinel. */
-export function containsUnknown(v: unknown): boolean {
-  if (v === unknownValue) return true;
-  if (Array.isArray(v)) return v.some(containsUnknown);
-  if (typeof v === "object" && v !== null) return Object.values(v).some(containsUnknown);
   return false;
 }
 
