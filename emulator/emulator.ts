@@ -3,7 +3,7 @@ import { FaultInjector } from "./faults";
 import { loadState, saveState } from "./persistence";
 import { createPrng, randomBase62 } from "./random";
 import { RateLimiter } from "./rateLimit";
-import { RequestLog } from "./requestLog";
+import { formatRequestLine, RequestLog, type RequestListener } from "./requestLog";
 import { createEmulatorServer } from "./server";
 import { Store } from "./store";
 import type {
@@ -13,7 +13,9 @@ import type {
   MembershipJson,
   OrganizationJson,
   RateLimit,
+  ReplaceNull,
   SeedData,
+  UnknownIdFilter,
   UserJson,
 } from "./types";
 
@@ -31,6 +33,21 @@ export interface EmulatorOptions {
   dataFile?: string;
   /** Seed of the PRNG behind `fault.fraction`, for deterministic tests. */
   randomSeed?: number;
+  /** Faults active from the start (as if passed to `inject` in order). */
+  faults?: Fault[];
+  /**
+   * How `user_id` / `organization_id` list filters treat ids that name nothing: `"dropped-filter"`
+   * (default) or `"ignored-id"`. See `UnknownIdFilter`.
+   */
+  unknownIdFilter?: UnknownIdFilter;
+  /** What `PUT …/metadata` stores for a field sent as `null`: `"null"` (default) or `"empty-object"`. */
+  replaceNull?: ReplaceNull;
+  /**
+   * The foreground request log, one line per answered request (`GET /v1/users/u 200 2ms`), admin
+   * requests included: `true` prints to stdout, a function receives each line. Off by default (the CLI
+   * turns it on).
+   */
+  logRequests?: boolean | ((line: string) => void);
 }
 
 /** Read access to the stored data without HTTP; every getter returns a deep copy or `undefined`. */
@@ -73,7 +90,10 @@ export interface Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const secretKey = options.secretKey ?? `sk_test_${randomBase62(40)}`;
   const dataFile = options.dataFile;
-  const store = new Store(dataFile ? (state) => saveState(dataFile, state) : undefined);
+  const store = new Store(dataFile ? (state) => saveState(dataFile, state) : undefined, {
+    unknownIdFilter: options.unknownIdFilter ?? "dropped-filter",
+    replaceNull: options.replaceNull ?? "null",
+  });
   const loaded = dataFile ? loadState(dataFile) : undefined;
   if (loaded) store.load(loaded);
   else if (options.seed) store.seed(options.seed);
@@ -81,8 +101,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const rateLimiter = new RateLimiter();
   rateLimiter.set(options.rateLimit ?? false);
   const faults = new FaultInjector(createPrng(options.randomSeed));
-  const log = new RequestLog();
-  const server = createEmulatorServer({ store, faults, rateLimiter, log, secretKey });
+  for (const fault of options.faults ?? []) faults.inject(fault);
+  const print = options.logRequests === true ? (line: string) => console.log(line) : options.logRequests;
+  const listener: RequestListener | undefined = print
+    ? (entry, ms) => print(formatRequestLine(entry, ms))
+    : undefined;
+  const log = new RequestLog(listener);
+  const server = createEmulatorServer({
+    store,
+    faults,
+    rateLimiter,
+    log,
+    secretKey,
+    adminListener: listener,
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

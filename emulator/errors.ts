@@ -38,13 +38,30 @@ export function notFound(): ApiError {
   return new ApiError(404, "resource_not_found", "not found", "The requested resource was not found.");
 }
 
-/** 401 `authentication_invalid`, as Clerk answers for a missing or wrong secret key. */
-export function authenticationInvalid(): ApiError {
+/**
+ * 401 `clerk_key_invalid`, as Clerk answers for a missing or wrong secret key. Sources: `@clerk/backend`
+ * `TokenVerificationErrorCode.InvalidSecretKey = "clerk_key_invalid"` (src/errors.ts), which
+ * `fetchJWKSFromBAPI` looks for in a Backend API error answer; the body Clerk sent for a bad key in
+ * clerk/clerk-sdk-python#26 (message and long_message both the sentence below). The spec's 401 answer is
+ * `AuthenticationInvalid`, a `ClerkErrors` body without a code.
+ */
+export function clerkKeyInvalid(): ApiError {
+  const sentence = "The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret Key is correct.";
+  return new ApiError(401, "clerk_key_invalid", sentence, sentence);
+}
+
+/**
+ * 422 `form_param_unknown` for a body parameter the endpoint does not take: every metadata body in the
+ * spec has `additionalProperties: false`. Message and meta as Clerk sends them ("is unknown", "<param> is
+ * not a valid parameter for this request.", `meta.param_name`).
+ */
+export function unknownParam(param: string): ApiError {
   return new ApiError(
-    401,
-    "authentication_invalid",
-    "Unauthorized request",
-    "The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret Key is correct.",
+    422,
+    "form_param_unknown",
+    "is unknown",
+    `${param} is not a valid parameter for this request.`,
+    { param_name: param },
   );
 }
 
@@ -64,7 +81,7 @@ export function missingParam(param: string): ApiError {
 export function statusCode(status: number): string {
   const codes: Record<number, string> = {
     400: "bad_request",
-    401: "authentication_invalid",
+    401: "clerk_key_invalid",
     403: "authorization_invalid",
     404: "resource_not_found",
     409: "conflict",

@@ -3,6 +3,10 @@ export { startEmulator, type Emulator, type EmulatorData, type EmulatorOptions }
 export { mergeMetadata } from "./merge";
 export { METADATA_LIMIT_BYTES } from "./validate";
 export { MAX_BODY_BYTES } from "./server";
+export { ADMIN_PREFIX } from "./admin";
+export { faultFromJson, faultFromText, type FaultJson } from "./faults";
+export { MAX_FILTER_IDS } from "./filters";
+export { parseRateLimitText } from "./rateLimit";
 export type {
   Counters,
   Fault,
@@ -12,6 +16,9 @@ export type {
   Metadata,
   OrganizationJson,
   RateLimit,
+  ReplaceNull,
   SeedData,
+  StoredMetadata,
+  UnknownIdFilter,
   UserJson,
 } from "./types";

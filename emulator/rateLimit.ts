@@ -1,6 +1,26 @@
 import type { RateLimit } from "./types";
 
 /**
+ * Parses a rate limit from text: the provider's form `N/Ss` (`"100/10s"`, as `clerk:rateLimit` and
+ * `parseRateLimit` in provider/clerk/settings.ts take it; decimal seconds allowed), `N/MSms`
+ * (`"100/10000ms"`), the emulator's older `N/MS` (`"100/10000"`, milliseconds), or `"off"` (→ `false`).
+ * Throws an `Error` with the accepted forms otherwise.
+ */
+export function parseRateLimitText(text: string): RateLimit | false {
+  const trimmed = text.trim();
+  if (trimmed === "off") return false;
+  const match = /^(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*(s|ms)?$/.exec(trimmed);
+  const requests = match ? Number(match[1]) : 0;
+  const amount = match ? Number(match[2]) : 0;
+  if (!match || requests < 1 || amount <= 0 || (match[3] !== "s" && !Number.isInteger(amount))) {
+    throw new Error(
+      `rate limit must look like 100/10s (requests per seconds), 100/10000ms, 100/10000 (ms) or off, not ${JSON.stringify(text)}`,
+    );
+  }
+  return { requests, windowMs: match[3] === "s" ? Math.round(amount * 1000) : amount };
+}
+
+/**
  * A sliding-window-log rate limiter per secret key: a request is allowed when fewer than `requests`
  * allowed requests of the same key started within the last `windowMs` milliseconds. Rejected requests
  * do not count. Off (`false`) by default.

@@ -1,13 +1,15 @@
 import { ApiError, invalidParam, notFound } from "./errors";
+import { parseIdFilter, parseOrdering } from "./filters";
 import { isJsonObject } from "./merge";
 import { deletedObject } from "./serialize";
-import type { MetadataUpdate, Store } from "./store";
+import type { MetadataUpdate, Page, Store } from "./store";
 import {
+  checkBodyKeys,
   optionalString,
   readMetadata,
   requireString,
   type MetadataField,
-  type MetadataMode,
+  type MetadataUse,
 } from "./validate";
 
 /** A parsed request as the routes see it. */
@@ -26,17 +28,90 @@ export interface RouteResponse {
   body: unknown;
 }
 
+/** What a handler gets: the store, the request, and the values of the pattern's `:name` segments. */
+interface HandlerInput {
+  store: Store;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: Record<string, unknown>;
+}
+
+/** One endpoint: method, path pattern after `/v1` (`:name` matches one segment), allowed body keys. */
+interface Route {
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  pattern: string;
+  /**
+   * The request body's properties in the spec; any other key is 422 `form_param_unknown`. Absent for
+   * GET and DELETE (no body is read).
+   */
+  body?: readonly string[];
+  handler: (input: HandlerInput) => unknown;
+}
+
 const USER_FIELDS: MetadataField[] = ["public_metadata", "private_metadata", "unsafe_metadata"];
 const ORG_FIELDS: MetadataField[] = ["public_metadata", "private_metadata"];
+
+/**
+ * `CreateUser`'s body properties (spec, `additionalProperties: false`). The emulator models
+ * `first_name`, `last_name`, `username`, `external_id`, `email_address` and the metadata; the other
+ * properties are accepted and ignored.
+ */
+const CREATE_USER_BODY = [
+  "external_id",
+  "first_name",
+  "last_name",
+  "locale",
+  "email_address",
+  "email_address_identification_status",
+  "phone_number",
+  "phone_number_identification_status",
+  "web3_wallet",
+  "username",
+  "password",
+  "password_digest",
+  "password_hasher",
+  "skip_password_checks",
+  "skip_password_requirement",
+  "skip_user_requirement",
+  "totp_secret",
+  "backup_codes",
+  "public_metadata",
+  "private_metadata",
+  "unsafe_metadata",
+  "delete_self_enabled",
+  "legal_accepted_at",
+  "skip_legal_checks",
+  "create_organization_enabled",
+  "create_organizations_limit",
+  "created_at",
+  "banned",
+  "locked",
+  "bypass_client_trust",
+] as const;
+
+/** `CreateOrganization`'s body properties; `role_set_key` and `created_at` are accepted and ignored. */
+const CREATE_ORG_BODY = [
+  "name",
+  "created_by",
+  "private_metadata",
+  "public_metadata",
+  "slug",
+  "max_allowed_memberships",
+  "created_at",
+  "role_set_key",
+] as const;
+
+/** `CreateOrganizationMembership`'s body properties. */
+const CREATE_MEMBERSHIP_BODY = ["user_id", "role", "public_metadata", "private_metadata"] as const;
 
 function metadataUpdate(
   body: Record<string, unknown>,
   fields: MetadataField[],
-  mode: MetadataMode,
+  use: MetadataUse,
 ): MetadataUpdate {
   const update: MetadataUpdate = {};
   for (const field of fields) {
-    const value = readMetadata(body, field, mode);
+    const value = readMetadata(body, field, use);
     if (value !== undefined) update[field] = value;
   }
   return update;
@@ -58,6 +133,20 @@ function integerParam(
   return value;
 }
 
+/** `limit` (1–500, default 10) and `offset` (≥ 0, default 0): the spec's `LimitParameter`/`OffsetParameter`. */
+function page(query: URLSearchParams): Page {
+  return {
+    limit: integerParam(query, "limit", 10, 1, 500),
+    offset: integerParam(query, "offset", 0, 0, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+/** A repeatable id filter, or `undefined` when the parameter is absent or only empty values. */
+function idFilter(query: URLSearchParams, name: string) {
+  const values = query.getAll(name).filter((value) => value.trim() !== "");
+  return values.length > 0 ? parseIdFilter(name, values) : undefined;
+}
+
 function emailAddresses(body: Record<string, unknown>): string[] {
   const raw = body.email_address;
   if (raw === undefined || raw === null) return [];
@@ -70,85 +159,205 @@ function emailAddresses(body: Record<string, unknown>): string[] {
   return list as string[];
 }
 
-/**
- * Answers one request against the store, or throws an `ApiError` (404 for an unknown route). Validates
- * the whole request before calling a store method, and store methods validate before they mutate.
- */
-export function route(store: Store, req: RouteRequest): RouteResponse {
-  const { method, segments: s, body } = req;
-  const ok = (value: unknown): RouteResponse => ({ status: 200, body: value });
+const writeMode = (method: string) => (method === "PATCH" ? "merge" : "replace");
 
-  if (s[0] === "users") {
-    if (s.length === 1 && method === "POST") {
-      return ok(
-        store.createUser({
-          first_name: optionalString(body, "first_name"),
-          last_name: optionalString(body, "last_name"),
-          username: optionalString(body, "username"),
-          external_id: optionalString(body, "external_id"),
-          email_addresses: emailAddresses(body),
-          ...metadataUpdate(body, USER_FIELDS, "replace"),
-        }),
-      );
-    }
-    if (s.length === 2 && method === "GET") return ok(store.getUser(s[1]));
-    if (s.length === 2 && method === "DELETE") {
-      store.deleteUser(s[1]);
-      return ok(deletedObject("user", s[1]));
-    }
-    if (s.length === 3 && s[2] === "metadata" && (method === "PATCH" || method === "PUT")) {
-      const mode = method === "PATCH" ? "merge" : "replace";
-      return ok(store.updateUserMetadata(s[1], metadataUpdate(body, USER_FIELDS, mode), mode));
-    }
-  }
+/** The Backend API endpoints the emulator answers, matched in order (literal segments before `:id`). */
+const ROUTES: Route[] = [
+  // Users
+  {
+    // GetUserList: a bare array of users (`User.List`), not `{ data, total_count }`.
+    method: "GET",
+    pattern: "/users",
+    handler: ({ store, query }) =>
+      store.listUsers({
+        userIds: idFilter(query, "user_id"),
+        ordering: parseOrdering(query.getAll("order_by"), "-created_at", ["created_at", "updated_at"]),
+        ...page(query),
+      }),
+  },
+  {
+    // GetUsersCount: `{ object: "total_count", total_count }` (`TotalCount`).
+    method: "GET",
+    pattern: "/users/count",
+    handler: ({ store, query }) => ({
+      object: "total_count",
+      total_count: store.countUsers({ userIds: idFilter(query, "user_id") }),
+    }),
+  },
+  {
+    method: "POST",
+    pattern: "/users",
+    body: CREATE_USER_BODY,
+    handler: ({ store, body }) =>
+      store.createUser({
+        first_name: optionalString(body, "first_name"),
+        last_name: optionalString(body, "last_name"),
+        username: optionalString(body, "username"),
+        external_id: optionalString(body, "external_id"),
+        email_addresses: emailAddresses(body),
+        ...metadataUpdate(body, USER_FIELDS, "create"),
+      }),
+  },
+  { method: "GET", pattern: "/users/:user_id", handler: ({ store, params }) => store.getUser(params.user_id) },
+  {
+    method: "DELETE",
+    pattern: "/users/:user_id",
+    handler: ({ store, params }) => {
+      store.deleteUser(params.user_id);
+      return deletedObject("user", params.user_id);
+    },
+  },
+  ...(["PATCH", "PUT"] as const).map(
+    (method): Route => ({
+      // UpdateUserMetadata (deep merge) / ReplaceUserMetadata.
+      method,
+      pattern: "/users/:user_id/metadata",
+      body: USER_FIELDS,
+      handler: ({ store, params, body }) =>
+        store.updateUserMetadata(
+          params.user_id,
+          metadataUpdate(body, USER_FIELDS, writeMode(method)),
+          writeMode(method),
+        ),
+    }),
+  ),
 
-  if (s[0] === "organizations") {
-    if (s.length === 1 && method === "POST") {
+  // Organizations
+  {
+    // ListOrganizations: `{ data, total_count }` (`Organizations`).
+    method: "GET",
+    pattern: "/organizations",
+    handler: ({ store, query }) =>
+      store.listOrganizations({
+        organizationIds: idFilter(query, "organization_id"),
+        ordering: parseOrdering(query.getAll("order_by"), "-created_at", [
+          "created_at",
+          "name",
+          "members_count",
+        ]),
+        includeMembersCount: query.get("include_members_count") === "true",
+        ...page(query),
+      }),
+  },
+  {
+    method: "POST",
+    pattern: "/organizations",
+    body: CREATE_ORG_BODY,
+    handler: ({ store, body }) => {
       const maxAllowed = body.max_allowed_memberships;
       if (maxAllowed !== undefined && maxAllowed !== null && !Number.isInteger(maxAllowed)) {
         throw invalidParam("max_allowed_memberships", "max_allowed_memberships must be an integer.");
       }
-      return ok(
-        store.createOrganization({
-          name: requireString(body, "name"),
-          slug: optionalString(body, "slug"),
-          created_by: optionalString(body, "created_by"),
-          max_allowed_memberships: (maxAllowed ?? undefined) as number | undefined,
-          ...metadataUpdate(body, ORG_FIELDS, "replace"),
-        }),
-      );
-    }
-    if (s.length === 2 && method === "GET") return ok(store.getOrganization(s[1]));
-    if (s.length === 2 && method === "DELETE") {
-      store.deleteOrganization(s[1]);
-      return ok(deletedObject("organization", s[1]));
-    }
-    if (s.length === 3 && s[2] === "metadata" && (method === "PATCH" || method === "PUT")) {
-      const mode = method === "PATCH" ? "merge" : "replace";
-      return ok(store.updateOrganizationMetadata(s[1], metadataUpdate(body, ORG_FIELDS, mode), mode));
-    }
-    if (s.length === 3 && s[2] === "memberships" && method === "POST") {
-      const userId = requireString(body, "user_id");
-      const role = requireString(body, "role");
-      return ok(store.createMembership(s[1], userId, role, metadataUpdate(body, ORG_FIELDS, "replace")));
-    }
-    if (s.length === 3 && s[2] === "memberships" && method === "GET") {
-      return ok(
-        store.listMemberships(s[1], {
-          userIds: req.query.getAll("user_id").filter((id) => id !== ""),
-          limit: integerParam(req.query, "limit", 10, 1, 500),
-          offset: integerParam(req.query, "offset", 0, 0, Number.MAX_SAFE_INTEGER),
-        }),
-      );
-    }
-    if (s.length === 4 && s[2] === "memberships" && method === "DELETE") {
-      return ok(store.deleteMembership(s[1], s[3]));
-    }
-    if (s.length === 5 && s[2] === "memberships" && s[4] === "metadata" && method === "PATCH") {
-      return ok(store.updateMembershipMetadata(s[1], s[3], metadataUpdate(body, ORG_FIELDS, "merge")));
+      return store.createOrganization({
+        name: requireString(body, "name"),
+        slug: optionalString(body, "slug"),
+        created_by: optionalString(body, "created_by"),
+        max_allowed_memberships: (maxAllowed ?? undefined) as number | undefined,
+        ...metadataUpdate(body, ORG_FIELDS, "create"),
+      });
+    },
+  },
+  {
+    method: "GET",
+    pattern: "/organizations/:organization_id",
+    handler: ({ store, params, query }) =>
+      store.getOrganization(params.organization_id, query.get("include_members_count") === "true"),
+  },
+  {
+    method: "DELETE",
+    pattern: "/organizations/:organization_id",
+    handler: ({ store, params }) => {
+      store.deleteOrganization(params.organization_id);
+      return deletedObject("organization", params.organization_id);
+    },
+  },
+  ...(["PATCH", "PUT"] as const).map(
+    (method): Route => ({
+      // MergeOrganizationMetadata / ReplaceOrganizationMetadata.
+      method,
+      pattern: "/organizations/:organization_id/metadata",
+      body: ORG_FIELDS,
+      handler: ({ store, params, body }) =>
+        store.updateOrganizationMetadata(
+          params.organization_id,
+          metadataUpdate(body, ORG_FIELDS, writeMode(method)),
+          writeMode(method),
+        ),
+    }),
+  ),
+
+  // Memberships
+  {
+    method: "POST",
+    pattern: "/organizations/:organization_id/memberships",
+    body: CREATE_MEMBERSHIP_BODY,
+    handler: ({ store, params, body }) =>
+      store.createMembership(
+        params.organization_id,
+        requireString(body, "user_id"),
+        requireString(body, "role"),
+        metadataUpdate(body, ORG_FIELDS, "create"),
+      ),
+  },
+  {
+    // ListOrganizationMemberships: `{ data, total_count }` (`OrganizationMemberships`).
+    method: "GET",
+    pattern: "/organizations/:organization_id/memberships",
+    handler: ({ store, params, query }) =>
+      store.listMemberships(params.organization_id, {
+        userIds: idFilter(query, "user_id"),
+        ordering: parseOrdering(query.getAll("order_by"), "-created_at", ["created_at"]),
+        ...page(query),
+      }),
+  },
+  {
+    method: "DELETE",
+    pattern: "/organizations/:organization_id/memberships/:user_id",
+    handler: ({ store, params }) => store.deleteMembership(params.organization_id, params.user_id),
+  },
+  {
+    // UpdateOrganizationMembershipMetadata (deep merge); Clerk has no PUT here.
+    method: "PATCH",
+    pattern: "/organizations/:organization_id/memberships/:user_id/metadata",
+    body: ORG_FIELDS,
+    handler: ({ store, params, body }) =>
+      store.updateMembershipMetadata(
+        params.organization_id,
+        params.user_id,
+        metadataUpdate(body, ORG_FIELDS, "merge"),
+      ),
+  },
+];
+
+/** The `:name` values when `segments` match `pattern`, else `undefined`. `:name` never matches "". */
+function matchPattern(pattern: string, segments: string[]): Record<string, string> | undefined {
+  const parts = pattern.split("/").slice(1);
+  if (parts.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    if (parts[i].startsWith(":")) {
+      if (segments[i] === "") return undefined;
+      params[parts[i].slice(1)] = segments[i];
+    } else if (parts[i] !== segments[i]) {
+      return undefined;
     }
   }
+  return params;
+}
 
+/**
+ * Answers one request against the store, or throws an `ApiError` (404 for an unknown route or method).
+ * Validates the whole request (body keys first) before calling a store method, and store methods
+ * validate before they mutate.
+ */
+export function route(store: Store, req: RouteRequest): RouteResponse {
+  for (const candidate of ROUTES) {
+    if (candidate.method !== req.method) continue;
+    const params = matchPattern(candidate.pattern, req.segments);
+    if (!params) continue;
+    if (candidate.body) checkBodyKeys(req.body, candidate.body);
+    return { status: 200, body: candidate.handler({ store, params, query: req.query, body: req.body }) };
+  }
   throw notFound();
 }
 

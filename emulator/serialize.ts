@@ -1,6 +1,13 @@
 import { cloneJson } from "./merge";
 import { clerkId } from "./random";
-import type { MembershipJson, MembershipRecord, Metadata, OrganizationJson, UserJson } from "./types";
+import type {
+  MembershipJson,
+  MembershipRecord,
+  Metadata,
+  OrganizationJson,
+  StoredMetadata,
+  UserJson,
+} from "./types";
 
 const IMAGE_BASE = "https://img.clerk.com/";
 
@@ -12,9 +19,18 @@ export interface NewUser {
   username?: string | null;
   external_id?: string | null;
   email_addresses?: string[];
-  public_metadata?: Metadata;
-  private_metadata?: Metadata;
-  unsafe_metadata?: Metadata;
+  /** Absent → `{}`; `null` (seeds only) → stored as JSON `null`. */
+  public_metadata?: StoredMetadata;
+  private_metadata?: StoredMetadata;
+  unsafe_metadata?: StoredMetadata;
+}
+
+/**
+ * A new entity's metadata field: `{}` when absent, else a copy (JSON `null` stays `null`). Typed as
+ * `Metadata` like `UserJson`'s fields, which can hold `null` (see there).
+ */
+function initialMetadata(value: StoredMetadata | undefined): Metadata {
+  return (value === undefined ? {} : cloneJson(value)) as Metadata;
 }
 
 /** A complete Clerk `User` object for a user created now, with every required field set. */
@@ -48,9 +64,9 @@ export function newUserJson(input: NewUser, now: number): UserJson {
     last_name: input.last_name ?? null,
     image_url: `${IMAGE_BASE}${Buffer.from(`default:${id}`).toString("base64url")}`,
     has_image: false,
-    public_metadata: cloneJson(input.public_metadata ?? {}),
-    private_metadata: cloneJson(input.private_metadata ?? {}),
-    unsafe_metadata: cloneJson(input.unsafe_metadata ?? {}),
+    public_metadata: initialMetadata(input.public_metadata),
+    private_metadata: initialMetadata(input.private_metadata),
+    unsafe_metadata: initialMetadata(input.unsafe_metadata),
     email_addresses: emails,
     phone_numbers: [],
     web3_wallets: [],
@@ -85,8 +101,9 @@ export interface NewOrganization {
   slug: string;
   created_by?: string;
   max_allowed_memberships?: number;
-  public_metadata?: Metadata;
-  private_metadata?: Metadata;
+  /** Absent → `{}`; `null` (seeds only) → stored as JSON `null`. */
+  public_metadata?: StoredMetadata;
+  private_metadata?: StoredMetadata;
 }
 
 /** A complete Clerk `Organization` object (without `members_count`) for an organization created now. */
@@ -101,8 +118,8 @@ export function newOrganizationJson(input: NewOrganization, now: number): Organi
     has_image: false,
     max_allowed_memberships: input.max_allowed_memberships ?? 0,
     admin_delete_enabled: true,
-    public_metadata: cloneJson(input.public_metadata ?? {}),
-    private_metadata: cloneJson(input.private_metadata ?? {}),
+    public_metadata: initialMetadata(input.public_metadata),
+    private_metadata: initialMetadata(input.private_metadata),
     created_by: input.created_by ?? "",
     created_at: now,
     updated_at: now,

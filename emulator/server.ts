@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { ApiError, authenticationInvalid, errorBody, notFound, statusCode } from "./errors";
+import { ADMIN_PREFIX, adminRoute } from "./admin";
+import { ApiError, clerkKeyInvalid, errorBody, notFound, statusCode } from "./errors";
 import type { FaultInjector } from "./faults";
 import { traceId } from "./random";
 import type { RateLimiter } from "./rateLimit";
-import type { RequestLog } from "./requestLog";
+import type { RequestListener, RequestLog } from "./requestLog";
 import { parseBody, route } from "./routes";
 import type { Store } from "./store";
 import type { Fault, LoggedRequest } from "./types";
@@ -18,6 +19,8 @@ export interface ServerContext {
   rateLimiter: RateLimiter;
   log: RequestLog;
   secretKey: string;
+  /** Hears of admin requests, which stay out of `log` (the foreground log prints them too). */
+  adminListener?: RequestListener;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -35,6 +38,13 @@ function readBody(req: IncomingMessage): Promise<{ raw: string; tooLarge: boolea
     );
     req.on("error", reject);
   });
+}
+
+/** Every value of every query parameter, in order. */
+function groupQuery(params: URLSearchParams): Record<string, string[]> {
+  const grouped: Record<string, string[]> = {};
+  for (const [key, value] of params) (grouped[key] ??= []).push(value);
+  return grouped;
 }
 
 /** Called with the status just before an answer is written (so the log is complete when it arrives). */
@@ -83,7 +93,8 @@ function sendFault(res: ServerResponse, fault: Fault, trace: string, onAnswer: O
 }
 
 /**
- * Handles one request: read body → log → faults → auth → rate limit → route. Never throws; every
+ * Handles one request: read body → admin routes (`/__emulator/…`, answered here) → log → faults →
+ * auth → rate limit → route. Never throws; every
  * failure becomes a Clerk error answer, and nothing is stored unless the route succeeds.
  */
 async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -91,6 +102,16 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
   const method = (req.method ?? "GET").toUpperCase();
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
   const { raw, tooLarge } = await readBody(req);
+
+  if (url.pathname.startsWith(ADMIN_PREFIX)) {
+    const began = performance.now();
+    const answer = adminRoute(ctx, method, url.pathname.slice(ADMIN_PREFIX.length), raw);
+    send(res, answer.status, JSON.stringify(answer.body), {});
+    const queryAll = groupQuery(url.searchParams);
+    const entry = { method, path: url.pathname, query: {}, queryAll, body: undefined, status: answer.status };
+    ctx.adminListener?.(entry, performance.now() - began);
+    return;
+  }
 
   let parsedBody: unknown;
   try {
@@ -102,6 +123,7 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
     method,
     path: url.pathname,
     query: Object.fromEntries(url.searchParams),
+    queryAll: groupQuery(url.searchParams),
     body: tooLarge ? undefined : parsedBody,
   });
   let faulted = false;
@@ -127,7 +149,7 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
 
   const auth = req.headers.authorization;
   if (auth !== `Bearer ${ctx.secretKey}`) {
-    sendError(res, authenticationInvalid(), trace, {}, onAnswer);
+    sendError(res, clerkKeyInvalid(), trace, {}, onAnswer);
     return;
   }
   const retryAfter = ctx.rateLimiter.check(ctx.secretKey);

@@ -1,4 +1,5 @@
 import { ApiError, invalidParam, notFound } from "./errors";
+import { idMatcher, sortBy, type IdFilter, type Ordering } from "./filters";
 import { cloneJson, mergeMetadata } from "./merge";
 import { clerkId } from "./random";
 import {
@@ -15,7 +16,10 @@ import type {
   MembershipRecord,
   Metadata,
   OrganizationJson,
+  ReplaceNull,
   SeedData,
+  StoredMetadata,
+  UnknownIdFilter,
   UserJson,
 } from "./types";
 import { checkMetadataSize, type MetadataField, type MetadataMode } from "./validate";
@@ -27,15 +31,44 @@ export interface StoreState {
   memberships: MembershipRecord[];
 }
 
-/** Metadata fields sent in one write; absent fields stay as they are. */
-export type MetadataUpdate = Partial<Record<MetadataField, Metadata>>;
+/** Metadata fields sent in one write; absent fields stay as they are; `null` only in a replace. */
+export type MetadataUpdate = Partial<Record<MetadataField, Metadata | null>>;
 
-/** Query of a membership list. */
-export interface MembershipQuery {
-  userIds?: string[];
+/** A page of a list: `limit` entries after skipping `offset`. */
+export interface Page {
   limit: number;
   offset: number;
 }
+
+/** Query of a membership list (`ListOrganizationMemberships`). */
+export interface MembershipQuery extends Page {
+  /** The `user_id` filter; absent or empty lists every member. */
+  userIds?: IdFilter;
+  /** Default `-created_at` (newest first, as `@clerk/backend` documents the list). */
+  ordering?: Ordering;
+}
+
+/** Query of a user list or count (`GetUserList`, `GetUsersCount`). */
+export interface UserQuery {
+  userIds?: IdFilter;
+}
+
+/** Query of an organization list (`ListOrganizations`). */
+export interface OrganizationQuery extends Page {
+  organizationIds?: IdFilter;
+  /** Default `-created_at` ("The organizations are ordered by descending creation date"). */
+  ordering?: Ordering;
+  /** `include_members_count`: only then does each organization carry `members_count`. */
+  includeMembersCount?: boolean;
+}
+
+/** The readings of ambiguous Clerk behaviour the store follows (see the types' docs). */
+export interface StoreReadings {
+  unknownIdFilter: UnknownIdFilter;
+  replaceNull: ReplaceNull;
+}
+
+const NEWEST_FIRST: Ordering = { field: "created_at", descending: true };
 
 function copy<T>(value: T): T {
   return structuredClone(value);
@@ -56,8 +89,14 @@ export class Store {
   private memberships = new Map<string, MembershipRecord>();
   private lastTime = 0;
 
-  /** `onChange` receives a copy of all data after every change (to persist it); without it no copy is made. */
-  constructor(private readonly onChange?: (state: StoreState) => void) {}
+  /**
+   * `onChange` receives a copy of all data after every change (to persist it); without it no copy is
+   * made. `readings` picks how ambiguous Clerk behaviour is modelled (defaults: `dropped-filter`, `null`).
+   */
+  constructor(
+    private readonly onChange?: (state: StoreState) => void,
+    readonly readings: StoreReadings = { unknownIdFilter: "dropped-filter", replaceNull: "null" },
+  ) {}
 
   /** A timestamp in ms that is strictly greater than every one handed out before. */
   private now(): number {
@@ -92,17 +131,15 @@ export class Store {
   /** Adds seed data through the same validation as the API; throws on the first invalid entry. */
   seed(seed: SeedData): void {
     for (const user of seed.users ?? []) {
-      this.createUser({
-        ...user,
-        email_addresses: user.email_address ? [user.email_address] : [],
-      });
+      const { email_address: email, ...rest } = user;
+      this.createUser({ ...rest, email_addresses: email ? [email] : [] });
     }
     for (const org of seed.organizations ?? []) this.createOrganization(org);
     for (const m of seed.memberships ?? []) {
-      this.createMembership(m.organization_id, m.user_id, m.role ?? "org:member", {
-        public_metadata: m.public_metadata,
-        private_metadata: m.private_metadata,
-      });
+      const metadata: MetadataUpdate = {};
+      if (m.public_metadata) metadata.public_metadata = m.public_metadata;
+      if (m.private_metadata) metadata.private_metadata = m.private_metadata;
+      this.createMembership(m.organization_id, m.user_id, m.role ?? "org:member", metadata);
     }
   }
 
@@ -129,6 +166,32 @@ export class Store {
     return copy(user);
   }
 
+  /**
+   * Users newest first (`GetUserList`: "sorted by creation date, with the newest users appearing
+   * first"), filtered by `user_id` under the store's `unknownIdFilter` reading, paginated. Clerk answers
+   * a bare array (`User.List`); the total comes from `countUsers` (`GetUsersCount`).
+   */
+  listUsers(query: UserQuery & Page & { ordering?: Ordering }): UserJson[] {
+    const users = sortBy(
+      this.filterUsers(query),
+      (user) => user[(query.ordering ?? NEWEST_FIRST).field as "created_at" | "updated_at"],
+      query.ordering ?? NEWEST_FIRST,
+    );
+    return copy(users.slice(query.offset, query.offset + query.limit));
+  }
+
+  /** How many users the filter keeps (`GetUsersCount`, the same `user_id` reading as `listUsers`). */
+  countUsers(query: UserQuery): number {
+    return this.filterUsers(query).length;
+  }
+
+  private filterUsers(query: UserQuery): UserJson[] {
+    const all = [...this.users.values()];
+    if (!query.userIds) return all;
+    const keep = idMatcher(query.userIds, (id) => this.users.has(id), this.readings.unknownIdFilter);
+    return all.filter((user) => keep(user.id));
+  }
+
   /** A copy of the stored user, or `undefined` (no error). */
   findUser(id: string): UserJson | undefined {
     const user = this.users.get(id);
@@ -147,7 +210,7 @@ export class Store {
   updateUserMetadata(id: string, update: MetadataUpdate, mode: MetadataMode): UserJson {
     const user = this.users.get(id);
     if (!user) throw notFound();
-    const next = applyMetadata(user, update, mode);
+    const next = applyMetadata(user, update, mode, this.nullFields("user"));
     next.updated_at = this.now();
     this.users.set(id, next);
     this.changed();
@@ -204,15 +267,64 @@ export class Store {
     return count;
   }
 
-  private serveOrganization(org: OrganizationJson): OrganizationJson {
-    return serializeOrganization(org, this.membersCount(org.id));
+  private serveOrganization(org: OrganizationJson, withCount = true): OrganizationJson {
+    const served = serializeOrganization(org, this.membersCount(org.id));
+    if (!withCount) delete served.members_count;
+    return served;
   }
 
-  /** The organization with this id or slug, or 404. */
-  getOrganization(idOrSlug: string): OrganizationJson {
+  /**
+   * The metadata fields a `PUT` stores as JSON `null` when sent `null`: all of them with
+   * `replaceNull: "null"` (the SDK's `replaceUserMetadata`/`replaceOrganizationMetadata` docs), else only
+   * `User.private_metadata`, the one field the spec's response schemas mark `nullable`.
+   */
+  private nullFields(kind: "user" | "organization"): Set<MetadataField> {
+    if (this.readings.replaceNull === "null") {
+      return new Set(["public_metadata", "private_metadata", "unsafe_metadata"]);
+    }
+    return new Set(kind === "user" ? ["private_metadata"] : []);
+  }
+
+  /**
+   * The organization with this id or slug, or 404. `members_count` only with `includeMembersCount`
+   * (`GetOrganization`'s `include_members_count`: "whether or not the organization's members count
+   * should be included in the response").
+   */
+  getOrganization(idOrSlug: string, includeMembersCount = true): OrganizationJson {
     const org = this.organizations.get(idOrSlug) ?? this.findOrganizationBySlug(idOrSlug);
     if (!org) throw notFound();
-    return this.serveOrganization(org);
+    return this.serveOrganization(org, includeMembersCount);
+  }
+
+  /**
+   * Organizations, newest first by default (`ListOrganizations`: "ordered by descending creation
+   * date"), filtered by `organization_id` under the store's `unknownIdFilter` reading ("Any organization
+   * IDs not found are ignored"), paginated; `members_count` only with `include_members_count`.
+   */
+  listOrganizations(query: OrganizationQuery): { data: OrganizationJson[]; total_count: number } {
+    let all = [...this.organizations.values()];
+    if (query.organizationIds) {
+      const keep = idMatcher(
+        query.organizationIds,
+        (id) => this.organizations.has(id),
+        this.readings.unknownIdFilter,
+      );
+      all = all.filter((org) => keep(org.id));
+    }
+    const ordering = query.ordering ?? NEWEST_FIRST;
+    const sorted = sortBy(
+      all,
+      (org) =>
+        ordering.field === "members_count"
+          ? this.membersCount(org.id)
+          : org[ordering.field as "name" | "created_at"],
+      ordering,
+    );
+    const page = sorted.slice(query.offset, query.offset + query.limit);
+    return {
+      data: page.map((org) => this.serveOrganization(org, query.includeMembersCount === true)),
+      total_count: all.length,
+    };
   }
 
   /** A copy of the stored organization (as served), or `undefined`. */
@@ -233,7 +345,7 @@ export class Store {
   updateOrganizationMetadata(id: string, update: MetadataUpdate, mode: MetadataMode): OrganizationJson {
     const org = this.organizations.get(id);
     if (!org) throw notFound();
-    const next = applyMetadata(org, update, mode);
+    const next = applyMetadata(org, update, mode, this.nullFields("organization"));
     next.updated_at = this.now();
     this.organizations.set(id, next);
     this.changed();
@@ -295,13 +407,21 @@ export class Store {
     return this.serveMembership(record);
   }
 
-  /** The organization's memberships, newest first, filtered by user ids, paginated. 404 for no such org. */
+  /**
+   * The organization's memberships, newest first, filtered by `user_id` under the store's
+   * `unknownIdFilter` reading (an id is unknown when no such user exists in the instance; a user who
+   * exists but is not a member is known and matches nothing), paginated. 404 for no such org.
+   */
   listMemberships(orgId: string, query: MembershipQuery): { data: MembershipJson[]; total_count: number } {
     if (!this.organizations.has(orgId)) throw notFound();
-    const users = query.userIds && query.userIds.length > 0 ? new Set(query.userIds) : undefined;
-    const all = [...this.memberships.values()]
-      .filter((m) => m.organization_id === orgId && (!users || users.has(m.user_id)))
-      .reverse();
+    const keep = query.userIds
+      ? idMatcher(query.userIds, (id) => this.users.has(id), this.readings.unknownIdFilter)
+      : () => true;
+    const all = sortBy(
+      [...this.memberships.values()].filter((m) => m.organization_id === orgId && keep(m.user_id)),
+      (m) => m.created_at,
+      query.ordering ?? NEWEST_FIRST,
+    );
     const page = all.slice(query.offset, query.offset + query.limit);
     return { data: page.map((m) => this.serveMembership(m)), total_count: all.length };
   }
@@ -328,7 +448,7 @@ export class Store {
     const key = membershipKey(orgId, userId);
     const record = this.memberships.get(key);
     if (!record) throw notFound();
-    const next = applyMetadata(record, update, "merge");
+    const next = applyMetadata(record, update, "merge", new Set());
     next.updated_at = this.now();
     this.memberships.set(key, next);
     this.changed();
@@ -336,17 +456,26 @@ export class Store {
   }
 }
 
-/** A deep copy of `target` with the update applied; throws (422) before anything is stored. */
-function applyMetadata<T extends Partial<Record<MetadataField, Metadata>>>(
+/**
+ * A deep copy of `target` with the update applied; throws (422) before anything is stored. Merging into
+ * a field that holds `null` merges into `{}` (RFC 7396 MergePatch, which Clerk's deep merge follows: "If
+ * Target is not an Object, Target = {}"). Replacing with `null` stores `null` for the fields in
+ * `nullFields`, `{}` for the others.
+ */
+function applyMetadata<T extends Partial<Record<MetadataField, StoredMetadata>>>(
   target: T,
   update: MetadataUpdate,
   mode: MetadataMode,
+  nullFields: Set<MetadataField>,
 ): T {
   const next = copy(target);
   for (const field of ["public_metadata", "private_metadata", "unsafe_metadata"] as const) {
     const value = update[field];
     if (value === undefined || !(field in target)) continue;
-    const result = mode === "merge" ? mergeMetadata(target[field] ?? {}, value) : cloneJson(value);
+    let result: StoredMetadata;
+    if (value === null) result = nullFields.has(field) ? null : {};
+    else if (mode === "merge") result = mergeMetadata(target[field] ?? {}, value);
+    else result = cloneJson(value);
     checkMetadataSize(field, result);
     next[field] = result as T[typeof field];
   }

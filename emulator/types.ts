@@ -4,7 +4,19 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 /** A metadata field: always a JSON object at the top level. */
 export type Metadata = { [key: string]: JsonValue };
 
-/** A user as the emulator stores it: the snake_case JSON object Clerk returns. */
+/**
+ * A metadata field as stored: an object, or JSON `null` after a `PUT …/metadata` sent `null` (see
+ * `ReplaceNull`). Seeds may start a field at `null` too.
+ */
+export type StoredMetadata = Metadata | null;
+
+/**
+ * A user as the emulator stores it: the snake_case JSON object Clerk returns.
+ *
+ * Metadata fields are typed `Metadata`, as `@clerk/backend`'s own `User` types them, but any of them can
+ * be `null` when a `PUT …/metadata` stored JSON `null` (`replaceNull: "null"`, the default) or a seed
+ * set it; `private_metadata` is the one Clerk's `User` schema marks nullable.
+ */
 export interface UserJson {
   id: string;
   object: "user";
@@ -64,7 +76,10 @@ export interface EmailAddressJson {
   updated_at: number;
 }
 
-/** An organization as stored (Clerk's JSON minus `members_count`, which is computed when served). */
+/**
+ * An organization as stored (Clerk's JSON minus `members_count`, which is computed when served). Its
+ * metadata fields can be `null` like a user's (see `UserJson`).
+ */
 export interface OrganizationJson {
   object: "organization";
   id: string;
@@ -125,17 +140,21 @@ export interface SeedData {
     first_name?: string;
     last_name?: string;
     email_address?: string;
-    public_metadata?: Metadata;
-    private_metadata?: Metadata;
-    unsafe_metadata?: Metadata;
+    username?: string;
+    external_id?: string;
+    /** `null` starts the field at JSON `null`, as if someone had sent `PUT …/metadata` with `null`. */
+    public_metadata?: Metadata | null;
+    private_metadata?: Metadata | null;
+    unsafe_metadata?: Metadata | null;
   }>;
   organizations?: Array<{
     id?: string;
     name: string;
     slug?: string;
     created_by?: string;
-    public_metadata?: Metadata;
-    private_metadata?: Metadata;
+    /** `null` starts the field at JSON `null`, as if someone had sent `PUT …/metadata` with `null`. */
+    public_metadata?: Metadata | null;
+    private_metadata?: Metadata | null;
   }>;
   memberships?: Array<{
     organization_id: string;
@@ -145,6 +164,26 @@ export interface SeedData {
     private_metadata?: Metadata;
   }>;
 }
+
+/**
+ * How a list filter by ids (`user_id`, `organization_id`) treats ids that name nothing in the instance.
+ * Clerk's spec says only "Any user IDs not found are ignored" (GetUserList, ListOrganizationMemberships;
+ * "Any organization IDs not found are ignored" for ListOrganizations), which reads two ways:
+ * - `"ignored-id"`: an unknown id matches nothing; a filter of only unknown ids lists nothing.
+ * - `"dropped-filter"` (default): unknown ids are removed from the filter first; when no included id is
+ *   left, the include filter is dropped and the list is unfiltered (exclusions `-id` still apply).
+ */
+export type UnknownIdFilter = "ignored-id" | "dropped-filter";
+
+/**
+ * What `PUT …/metadata` does with a field sent as `null`. `@clerk/backend`'s `replaceUserMetadata` and
+ * `replaceOrganizationMetadata` document "`null` to overwrite the field with a JSON `null` value"; the
+ * spec's response schemas allow `null` only for `User.private_metadata`.
+ * - `"null"` (default): the field is stored and served as JSON `null`, for every field (the SDK's word).
+ * - `"empty-object"`: only `User.private_metadata` stores `null`; other fields are cleared to `{}` so
+ *   every answer stays valid against the response schemas.
+ */
+export type ReplaceNull = "null" | "empty-object";
 
 /** A rate limit per secret key: at most `requests` in any `windowMs` milliseconds. */
 export interface RateLimit {
@@ -158,6 +197,7 @@ export interface RateLimit {
  * Without `status`, `body` or `drop`, a fault only delays (`latencyMs`) and the request is then served.
  */
 export interface Fault {
+  /** Answer with this HTTP status and a Clerk error body (or `body`). */
   status?: number;
   body?: string;
   contentType?: string;
@@ -174,7 +214,10 @@ export interface Fault {
 export interface LoggedRequest {
   method: string;
   path: string;
+  /** Query parameters; a repeated one (`user_id=a&user_id=b`) keeps its last value here. */
   query: Record<string, string>;
+  /** Every value of every query parameter, in order (`{ user_id: ["a", "b"] }`). */
+  queryAll: Record<string, string[]>;
   body: unknown;
   status: number;
   faulted?: boolean;

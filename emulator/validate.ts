@@ -1,4 +1,4 @@
-import { ApiError, invalidParam, missingParam } from "./errors";
+import { ApiError, invalidParam, missingParam, unknownParam } from "./errors";
 import { isJsonObject } from "./merge";
 import type { Metadata } from "./types";
 
@@ -11,27 +11,40 @@ export type MetadataField = "public_metadata" | "private_metadata" | "unsafe_met
 /** How a metadata write treats the existing value. */
 export type MetadataMode = "merge" | "replace";
 
+/** How a request body's metadata field is read: written into an existing entity, or a new one's. */
+export type MetadataUse = MetadataMode | "create";
+
 /**
- * Reads one metadata field from a request body. Absent → `undefined` (leave untouched). `null` →
- * `undefined` when merging, `{}` when replacing. Anything but a JSON object → 422
+ * Reads one metadata field from a request body. Absent → `undefined` (leave untouched). `null` → `null`
+ * when replacing (`PUT`: the store decides between JSON `null` and `{}`, see `ReplaceNull`), `undefined`
+ * when merging (`PATCH`: left untouched) or creating (the default `{}`). Anything but a JSON object → 422
  * `form_param_value_invalid`.
  */
 export function readMetadata(
   body: Record<string, unknown>,
   field: MetadataField,
-  mode: MetadataMode,
-): Metadata | undefined {
+  use: MetadataUse,
+): Metadata | null | undefined {
   const value = body[field];
   if (value === undefined) return undefined;
-  if (value === null) return mode === "replace" ? {} : undefined;
+  if (value === null) return use === "replace" ? null : undefined;
   if (!isJsonObject(value)) {
     throw invalidParam(field, `${field} must be a valid JSON object.`);
   }
   return value;
 }
 
+/**
+ * Throws 422 `form_param_unknown` for the first body parameter not in `allowed` (the endpoint's request
+ * schema properties in the spec; every metadata body there is `additionalProperties: false`).
+ */
+export function checkBodyKeys(body: Record<string, unknown>, allowed: readonly string[]): void {
+  for (const key of Object.keys(body)) if (!allowed.includes(key)) throw unknownParam(key);
+}
+
 /** Throws 422 `form_metadata_exceeds_limit` when the field's JSON encoding exceeds 8 KB. */
-export function checkMetadataSize(field: MetadataField, value: Metadata): void {
+export function checkMetadataSize(field: MetadataField, value: Metadata | null): void {
+  if (value === null) return;
   const bytes = Buffer.byteLength(JSON.stringify(value), "utf8");
   if (bytes > METADATA_LIMIT_BYTES) {
     throw new ApiError(

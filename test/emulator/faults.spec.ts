@@ -107,6 +107,7 @@ describe("emulator faults, rate limit and request log", () => {
         method: "GET",
         path: `/v1/users/${userId}`,
         query: {},
+        queryAll: {},
         body: undefined,
         status: 0,
         faulted: true,
@@ -179,24 +180,33 @@ describe("emulator faults, rate limit and request log", () => {
   });
 
   describe("requests and counters", () => {
-    it("records every request in order with method, full path, query, parsed body and status", async () => {
+    it("records every request in order with method, full path, query (every value of a repeated one too), parsed body and status", async () => {
       const clerk = clientFor(emulator);
       await clerk.users.updateUserMetadata(userId, { publicMetadata: { n: 1 } });
       await rejection(clerk.users.getUser("user_missing"));
-      await raw(emulator, "GET", "/v1/organizations/org_x/memberships?user_id=a&limit=1");
+      await raw(emulator, "GET", "/v1/organizations/org_x/memberships?user_id=a&user_id=b&limit=1");
       assert.deepEqual(emulator.requests(), [
         {
           method: "PATCH",
           path: `/v1/users/${userId}/metadata`,
           query: {},
+          queryAll: {},
           body: { public_metadata: { n: 1 } },
           status: 200,
         },
-        { method: "GET", path: "/v1/users/user_missing", query: {}, body: undefined, status: 404 },
+        {
+          method: "GET",
+          path: "/v1/users/user_missing",
+          query: {},
+          queryAll: {},
+          body: undefined,
+          status: 404,
+        },
         {
           method: "GET",
           path: "/v1/organizations/org_x/memberships",
-          query: { user_id: "a", limit: "1" },
+          query: { user_id: "b", limit: "1" },
+          queryAll: { user_id: ["a", "b"], limit: ["1"] },
           body: undefined,
           status: 404,
         },
