@@ -8,8 +8,8 @@ import { kinds } from "../core/kinds";
 
 /** Arguments of `OrganizationMembershipMetadata`; metadata types default to Clerk's global `OrganizationMembership*Metadata` interfaces. */
 export interface OrganizationMembershipMetadataArgs<
-  Public = OrganizationMembershipPublicMetadata,
-  Private = OrganizationMembershipPrivateMetadata,
+  Public extends object = OrganizationMembershipPublicMetadata,
+  Private extends object = OrganizationMembershipPrivateMetadata,
 > {
   /** The organization's Clerk id, `org_…`. Changing it replaces the resource. */
   organizationId: pulumi.Input<string>;
@@ -42,8 +42,8 @@ export const organizationMembershipMetadataProvider: MetadataProvider = provider
  * });
  */
 export class OrganizationMembershipMetadata<
-  Public = OrganizationMembershipPublicMetadata,
-  Private = OrganizationMembershipPrivateMetadata,
+  Public extends object = OrganizationMembershipPublicMetadata,
+  Private extends object = OrganizationMembershipPrivateMetadata,
 >
   extends pulumi.dynamic.Resource
 {
@@ -60,7 +60,7 @@ export class OrganizationMembershipMetadata<
 
   constructor(
     name: string,
-    args: OrganizationMembershipMetadataArgs<Public, Private>,
+    args: OrganizationMembershipMetadataArgs<NoInfer<Public>, NoInfer<Private>>,
     opts?: pulumi.CustomResourceOptions,
   ) {
     super(

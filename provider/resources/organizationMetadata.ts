@@ -8,8 +8,8 @@ import { kinds } from "../core/kinds";
 
 /** Arguments of `OrganizationMetadata`; metadata types default to Clerk's global `Organization*Metadata` interfaces. */
 export interface OrganizationMetadataArgs<
-  Public = OrganizationPublicMetadata,
-  Private = OrganizationPrivateMetadata,
+  Public extends object = OrganizationPublicMetadata,
+  Private extends object = OrganizationPrivateMetadata,
 > {
   /** The organization's Clerk id, `org_…`. Changing it replaces the resource. */
   organizationId: pulumi.Input<string>;
@@ -39,7 +39,10 @@ export const organizationMetadataProvider: MetadataProvider = provider;
  *   privateMetadata: { billingId: "cus_123" },
  * });
  */
-export class OrganizationMetadata<Public = OrganizationPublicMetadata, Private = OrganizationPrivateMetadata>
+export class OrganizationMetadata<
+  Public extends object = OrganizationPublicMetadata,
+  Private extends object = OrganizationPrivateMetadata,
+>
   extends pulumi.dynamic.Resource
 {
   /** The organization's Clerk id. */
@@ -53,7 +56,7 @@ export class OrganizationMetadata<Public = OrganizationPublicMetadata, Private =
 
   constructor(
     name: string,
-    args: OrganizationMetadataArgs<Public, Private>,
+    args: OrganizationMetadataArgs<NoInfer<Public>, NoInfer<Private>>,
     opts?: pulumi.CustomResourceOptions,
   ) {
     super(

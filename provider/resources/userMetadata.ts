@@ -8,9 +8,9 @@ import { kinds } from "../core/kinds";
 
 /** Arguments of `UserMetadata`; metadata types default to Clerk's global `User*Metadata` interfaces. */
 export interface UserMetadataArgs<
-  Public = UserPublicMetadata,
-  Private = UserPrivateMetadata,
-  Unsafe = UserUnsafeMetadata,
+  Public extends object = UserPublicMetadata,
+  Private extends object = UserPrivateMetadata,
+  Unsafe extends object = UserUnsafeMetadata,
 > {
   /** The user's Clerk id, `user_…`. Changing it replaces the resource. */
   userId: pulumi.Input<string>;
@@ -42,9 +42,9 @@ export const userMetadataProvider: MetadataProvider = provider;
  * });
  */
 export class UserMetadata<
-  Public = UserPublicMetadata,
-  Private = UserPrivateMetadata,
-  Unsafe = UserUnsafeMetadata,
+  Public extends object = UserPublicMetadata,
+  Private extends object = UserPrivateMetadata,
+  Unsafe extends object = UserUnsafeMetadata,
 >
   extends pulumi.dynamic.Resource
 {
@@ -61,7 +61,7 @@ export class UserMetadata<
 
   constructor(
     name: string,
-    args: UserMetadataArgs<Public, Private, Unsafe>,
+    args: UserMetadataArgs<NoInfer<Public>, NoInfer<Private>, NoInfer<Unsafe>>,
     opts?: pulumi.CustomResourceOptions,
   ) {
     super(
