@@ -46,7 +46,8 @@ export function notFound(): ApiError {
  * `AuthenticationInvalid`, a `ClerkErrors` body without a code.
  */
 export function clerkKeyInvalid(): ApiError {
-  const sentence = "The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret Key is correct.";
+  const sentence =
+    "The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret Key is correct.";
   return new ApiError(401, "clerk_key_invalid", sentence, sentence);
 }
 

@@ -57,12 +57,14 @@ export function faultFromText(text: string): Fault {
   const json: Record<string, unknown> = {};
   for (const pair of text.split(",")) {
     const at = pair.indexOf("=");
-    if (at < 1) throw new Error(`fault ${JSON.stringify(text)}: expected field=value, got ${JSON.stringify(pair)}`);
+    if (at < 1)
+      throw new Error(`fault ${JSON.stringify(text)}: expected field=value, got ${JSON.stringify(pair)}`);
     const key = pair.slice(0, at).trim();
     const raw = pair.slice(at + 1).trim();
     const type = FAULT_FIELDS[key as keyof FaultJson];
     json[key] = type === "number" ? Number(raw) : type === "boolean" ? raw === "true" : raw;
-    if (type === "number" && !Number.isFinite(json[key])) throw new Error(`fault field ${key} must be a number`);
+    if (type === "number" && !Number.isFinite(json[key]))
+      throw new Error(`fault field ${key} must be a number`);
     if (type === "boolean" && raw !== "true" && raw !== "false") {
       throw new Error(`fault field ${key} must be true or false`);
     }

@@ -76,11 +76,7 @@ export function parseOrdering(values: string[], fallback: string, supported: rea
 }
 
 /** Sorts a copy of `items` by `key` in the given direction (stable; `null` sorts first ascending). */
-export function sortBy<T>(
-  items: T[],
-  key: (item: T) => string | number | null,
-  ordering: Ordering,
-): T[] {
+export function sortBy<T>(items: T[], key: (item: T) => string | number | null, ordering: Ordering): T[] {
   const sign = ordering.descending ? -1 : 1;
   return [...items].sort((a, b) => {
     const x = key(a);

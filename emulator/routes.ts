@@ -198,7 +198,11 @@ const ROUTES: Route[] = [
         ...metadataUpdate(body, USER_FIELDS, "create"),
       }),
   },
-  { method: "GET", pattern: "/users/:user_id", handler: ({ store, params }) => store.getUser(params.user_id) },
+  {
+    method: "GET",
+    pattern: "/users/:user_id",
+    handler: ({ store, params }) => store.getUser(params.user_id),
+  },
   {
     method: "DELETE",
     pattern: "/users/:user_id",
@@ -207,20 +211,18 @@ const ROUTES: Route[] = [
       return deletedObject("user", params.user_id);
     },
   },
-  ...(["PATCH", "PUT"] as const).map(
-    (method): Route => ({
-      // UpdateUserMetadata (deep merge) / ReplaceUserMetadata.
-      method,
-      pattern: "/users/:user_id/metadata",
-      body: USER_FIELDS,
-      handler: ({ store, params, body }) =>
-        store.updateUserMetadata(
-          params.user_id,
-          metadataUpdate(body, USER_FIELDS, writeMode(method)),
-          writeMode(method),
-        ),
-    }),
-  ),
+  ...(["PATCH", "PUT"] as const).map((method): Route => ({
+    // UpdateUserMetadata (deep merge) / ReplaceUserMetadata.
+    method,
+    pattern: "/users/:user_id/metadata",
+    body: USER_FIELDS,
+    handler: ({ store, params, body }) =>
+      store.updateUserMetadata(
+        params.user_id,
+        metadataUpdate(body, USER_FIELDS, writeMode(method)),
+        writeMode(method),
+      ),
+  })),
 
   // Organizations
   {
@@ -271,20 +273,18 @@ const ROUTES: Route[] = [
       return deletedObject("organization", params.organization_id);
     },
   },
-  ...(["PATCH", "PUT"] as const).map(
-    (method): Route => ({
-      // MergeOrganizationMetadata / ReplaceOrganizationMetadata.
-      method,
-      pattern: "/organizations/:organization_id/metadata",
-      body: ORG_FIELDS,
-      handler: ({ store, params, body }) =>
-        store.updateOrganizationMetadata(
-          params.organization_id,
-          metadataUpdate(body, ORG_FIELDS, writeMode(method)),
-          writeMode(method),
-        ),
-    }),
-  ),
+  ...(["PATCH", "PUT"] as const).map((method): Route => ({
+    // MergeOrganizationMetadata / ReplaceOrganizationMetadata.
+    method,
+    pattern: "/organizations/:organization_id/metadata",
+    body: ORG_FIELDS,
+    handler: ({ store, params, body }) =>
+      store.updateOrganizationMetadata(
+        params.organization_id,
+        metadataUpdate(body, ORG_FIELDS, writeMode(method)),
+        writeMode(method),
+      ),
+  })),
 
   // Memberships
   {

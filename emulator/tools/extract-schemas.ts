@@ -17,6 +17,8 @@ export const ROOT_SCHEMAS = [
   "Organization",
   "OrganizationMembership",
   "OrganizationMemberships",
+  "Organizations",
+  "TotalCount",
   "ClerkErrors",
   "DeletedObject",
 ] as const;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ClerkAPIResponseError } from "@clerk/backend/errors";
+import { ClerkAPIResponseError, TokenVerificationErrorCode } from "@clerk/backend/errors";
 import { startEmulator, type Emulator } from "../../emulator";
 import { clientFor, raw, rejection } from "./helpers";
 
@@ -256,23 +256,25 @@ describe("emulator", () => {
   });
 
   describe("errors", () => {
-    it("answers a wrong secret key with 401 authentication_invalid and a trace id", async () => {
+    it("answers a wrong secret key with 401 clerk_key_invalid (the SDK's InvalidSecretKey) and a trace id", async () => {
       const clerk = clientFor(emulator, "sk_test_wrong");
       const error = assertClerkError(
         await rejection(clerk.users.getUser("user_x")),
         401,
-        "authentication_invalid",
+        "clerk_key_invalid",
+      );
+      assert.equal(error.errors[0].code, TokenVerificationErrorCode.InvalidSecretKey);
+      assert.equal(
+        error.errors[0].longMessage,
+        "The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret Key is correct.",
       );
       assert.match(error.clerkTraceId ?? "", /^[0-9a-f]{32}$/);
     });
 
-    it("answers a missing Authorization header with 401", async () => {
+    it("answers a missing Authorization header with 401 clerk_key_invalid", async () => {
       const res = await raw(emulator, "GET", "/v1/users/user_x", undefined, {});
       assert.equal(res.status, 401);
-      assert.equal(
-        (res.json() as { errors: Array<{ code: string }> }).errors[0].code,
-        "authentication_invalid",
-      );
+      assert.equal((res.json() as { errors: Array<{ code: string }> }).errors[0].code, "clerk_key_invalid");
     });
 
     it("answers an unknown id with 404 resource_not_found", async () => {

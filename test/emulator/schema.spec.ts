@@ -5,10 +5,11 @@ import { startEmulator, type Emulator } from "../../emulator";
 import schemas from "../fixtures/clerk-schemas.json";
 import { clientFor, raw } from "./helpers";
 
+const ajv = new Ajv({ strict: false, allErrors: true });
+addFormats(ajv);
+ajv.addSchema(schemas, "clerk");
+
 function validator(name: string): ValidateFunction {
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  ajv.addSchema(schemas, "clerk");
   const validate = ajv.getSchema(`clerk#/components/schemas/${name}`);
   assert.ok(validate, `schema ${name} not found`);
   return validate;
@@ -21,6 +22,10 @@ const validators = {
   OrganizationMemberships: validator("OrganizationMemberships"),
   DeletedObject: validator("DeletedObject"),
   ClerkErrors: validator("ClerkErrors"),
+  Organizations: validator("Organizations"),
+  TotalCount: validator("TotalCount"),
+  // The spec's `User.List` answer: an array of `User`, not a `{ data, total_count }` page.
+  UserList: ajv.compile({ type: "array", items: { $ref: "clerk#/components/schemas/User" } }),
 };
 
 describe("emulator responses", () => {
@@ -101,6 +106,50 @@ describe("emulator responses", () => {
       await check("OrganizationMembership", "DELETE", `/v1/organizations/${orgId}/memberships/${other}`);
     });
 
+    it("GET /users answers User.List (an array of User), GET /users/count a TotalCount", async () => {
+      await check("UserList", "GET", "/v1/users");
+      await check(
+        "UserList",
+        "GET",
+        `/v1/users?user_id=${userId}&user_id=-user_x&limit=1&order_by=-updated_at`,
+      );
+      await check("TotalCount", "GET", `/v1/users/count?user_id=${userId}`);
+    });
+
+    it("GET /organizations answers Organizations, with and without members_count", async () => {
+      await check("Organizations", "GET", "/v1/organizations");
+      await check(
+        "Organizations",
+        "GET",
+        `/v1/organizations?organization_id=${orgId}&include_members_count=true`,
+      );
+    });
+
+    it("answers with null metadata depart from the schema only where it is not nullable", async () => {
+      const clerk = clientFor(emulator);
+      const user = await clerk.users.createUser({});
+      await check("User", "PUT", `/v1/users/${user.id}/metadata`, { private_metadata: null });
+      const res = await raw(emulator, "PUT", `/v1/users/${user.id}/metadata`, '{"public_metadata":null}');
+      assert.equal(validators.User(res.json()), false);
+      assert.deepEqual(
+        validators.User.errors?.map((e) => e.instancePath),
+        ["/public_metadata"],
+      );
+      const strict = await startEmulator({ replaceNull: "empty-object" });
+      try {
+        const other = await clientFor(strict).users.createUser({});
+        const put = await raw(
+          strict,
+          "PUT",
+          `/v1/users/${other.id}/metadata`,
+          '{"public_metadata":null,"private_metadata":null,"unsafe_metadata":null}',
+        );
+        assert.ok(validators.User(put.json()), JSON.stringify(validators.User.errors));
+      } finally {
+        await strict.stop();
+      }
+    });
+
     it("DELETE of a user or an organization answers a DeletedObject", async () => {
       const clerk = clientFor(emulator);
       const user = await clerk.users.createUser({});
@@ -112,6 +161,8 @@ describe("emulator responses", () => {
     it("errors answer ClerkErrors", async () => {
       await check("ClerkErrors", "GET", "/v1/users/user_missing", undefined, 404);
       await check("ClerkErrors", "PATCH", `/v1/users/${userId}/metadata`, { public_metadata: 1 }, 422);
+      await check("ClerkErrors", "PATCH", `/v1/users/${userId}/metadata`, { bogus: 1 }, 422);
+      await check("ClerkErrors", "GET", "/v1/users?order_by=username", undefined, 422);
       const unauthorized = await raw(emulator, "GET", `/v1/users/${userId}`, undefined, {});
       assert.equal(unauthorized.status, 401);
       assert.ok(validators.ClerkErrors(unauthorized.json()));
