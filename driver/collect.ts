@@ -1,7 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
-import type { PropertyMap, Registration, ResourceOptions } from "./types";
+import type { AliasSpec, Diagnostic, PropertyMap, Registration, ResourceOptions } from "./types";
 import { containsSecret, unknownValue, unwrapSecrets, wireSecret } from "./values";
 
 // Internal runtime modules: the driver needs the raw RegisterResourceRequest (the public mocks unwrap secrets).
@@ -57,8 +57,10 @@ export interface CollectResult {
   registrations: Registration[];
   /** Stack exports, plain (secrets unwrapped); unknown values are undefined. */
   outputs: PropertyMap;
-  /** Program or registration failure, if any. */
+  /** Program or registration failure, if any (this fails the operation: rules.ts `programFailed`). */
   error?: string;
+  /** What the program logged with `pulumi.log.*` (errors included; they do not fail the operation). */
+  diagnostics: Diagnostic[];
 }
 
 type Callback = (err: unknown, resp?: unknown) => void;
@@ -76,6 +78,40 @@ interface RawRegisterRequest {
   getDeletebeforereplacedefined(): boolean;
   getAdditionalsecretoutputsList(): string[];
   hasRetainondelete?(): boolean;
+  getProtect?(): boolean | undefined;
+  getIgnorechangesList?(): string[];
+  getAliasesList?(): RawAlias[];
+}
+
+interface RawAlias {
+  getUrn(): string;
+  hasSpec(): boolean;
+  getSpec():
+    | {
+        getName(): string;
+        getType(): string;
+        getStack(): string;
+        getProject(): string;
+        getParenturn(): string;
+        getNoparent(): boolean;
+      }
+    | undefined;
+}
+
+/** RegisterResourceRequest.aliases (pulumi/alias.proto) as the SDK 3.248 sends them to a monitor with aliasSpecs. */
+function toAliases(list: RawAlias[]): AliasSpec[] {
+  return list.map((a) => {
+    const spec = a.getSpec();
+    if (!spec) return { urn: a.getUrn() };
+    const out: AliasSpec = {};
+    if (spec.getName()) out.name = spec.getName();
+    if (spec.getType()) out.type = spec.getType();
+    if (spec.getStack()) out.stack = spec.getStack();
+    if (spec.getProject()) out.project = spec.getProject();
+    if (spec.getParenturn()) out.parentUrn = spec.getParenturn();
+    if (spec.getNoparent()) out.noParent = true;
+    return out;
+  });
 }
 
 /** Reads a registration off the raw request; secrets are recorded by name and unwrapped. */
@@ -88,6 +124,11 @@ function toRegistration(urn: string, req: RawRegisterRequest): Registration {
   if (req.getDeletebeforereplacedefined()) options.deleteBeforeReplace = req.getDeletebeforereplace();
   const aso = req.getAdditionalsecretoutputsList();
   if (aso.length > 0) options.additionalSecretOutputs = [...aso];
+  if (req.getProtect?.()) options.protect = true;
+  const ignore = req.getIgnorechangesList?.() ?? [];
+  if (ignore.length > 0) options.ignoreChanges = [...ignore];
+  const aliases = toAliases(req.getAliasesList?.() ?? []);
+  if (aliases.length > 0) options.aliases = aliases;
   return {
     urn,
     type: req.getType(),
@@ -95,6 +136,7 @@ function toRegistration(urn: string, req: RawRegisterRequest): Registration {
     custom: req.getCustom(),
     parent: req.getParent(),
     inputs: unwrapSecrets(raw) as PropertyMap,
+    wireInputs: raw,
     secretInputs,
     dependencies: [...new Set(req.getDependenciesList())],
     options,
@@ -227,13 +269,22 @@ async function collectNow(program: Program, options: CollectOptions): Promise<Co
   pulumi.runtime.setAllConfig(plain, secretKeys);
   let outputs: PropertyMap = {};
   let error: string | undefined;
-  // Errors the program logs (`pulumi.log.error`) fail the run, as they fail `pulumi preview`/`up`.
-  const log = pulumi.log as { error: typeof pulumi.log.error };
-  const logError = log.error;
-  log.error = (message, ...rest) => {
-    failures.push(message);
-    return logError(message, ...rest);
-  };
+  // What the program logs is kept as diagnostics. `pulumi.log.error` does NOT fail the run: the Node language
+  // host's exit code reflects only uncaught errors (sdk/nodejs/cmd/run/index.ts), and the engine only displays
+  // error diagnostics (pulumi/pulumi#5085). See rules.ts `programFailed`.
+  const diagnostics: Diagnostic[] = [];
+  const log = pulumi.log as Record<
+    "debug" | "info" | "warn" | "error",
+    (msg: string, ...rest: unknown[]) => Promise<void>
+  >;
+  const originals = { debug: log.debug, info: log.info, warn: log.warn, error: log.error };
+  const severities = { debug: "debug", info: "info", warn: "warning", error: "error" } as const;
+  for (const level of ["debug", "info", "warn", "error"] as const) {
+    log[level] = (message: string, ...rest: unknown[]) => {
+      diagnostics.push({ severity: severities[level], message });
+      return originals[level].call(pulumi.log, message, ...rest);
+    };
+  }
   try {
     // Errors are caught inside the stack's init: a rejected Stack initialization also surfaces as an
     // unhandled rejection inside the runtime, which kills a plain Node process.
@@ -259,8 +310,8 @@ async function collectNow(program: Program, options: CollectOptions): Promise<Co
   await runtimeSettings.waitForRPCs().catch((err: unknown) => {
     error ??= err instanceof Error ? err.message : String(err);
   });
-  log.error = logError;
+  Object.assign(log, originals);
   if (!error && failures.length > 0) error = failures.join("; ");
   for (const [k, v] of Object.entries(outputs)) if (v === unknownValue) outputs[k] = undefined;
-  return { registrations, outputs, error };
+  return { registrations, outputs, error, diagnostics };
 }

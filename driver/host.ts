@@ -2,10 +2,14 @@ import { spawn, type ChildProcess } from "child_process";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import type * as provpb from "@pulumi/pulumi/proto/provider_pb";
 import type { PropertyMap } from "./types";
+import { unwrapSecrets } from "./values";
 
 const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
-const provproto = require("@pulumi/pulumi/proto/provider_pb");
+/** The generated messages, typed with the `.d.ts` that @pulumi/pulumi ships. */
+const provproto = require("@pulumi/pulumi/proto/provider_pb") as typeof provpb;
+const DiffChanges = provproto.DiffResponse.DiffChanges;
 
 /** The repository root: the host's default working directory. */
 export const repoRoot = path.resolve(__dirname, "..");
@@ -152,17 +156,18 @@ export class ProviderHost {
   }
 
   /**
-   * Sends Configure with the config (secret values already unwrapped) as both `args` and `variables`.
-   * Note the host configures each distinct provider only once per process (on its first use).
+   * Sends Configure as the engine does for the default `pulumi-nodejs` provider: `args` are the provider's
+   * inputs (namespaced config keys, secrets still wrapped: the host unwraps them), `variables` the same values
+   * as plain strings. Note the host configures each distinct provider only once per process (on its first use).
    */
-  async configure(config: Record<string, string>): Promise<{ acceptSecrets: boolean }> {
+  async configure(args: PropertyMap): Promise<{ acceptSecrets: boolean }> {
     const req = new provproto.ConfigureRequest();
-    req.setArgs(toStruct(config));
+    req.setArgs(toStruct(args));
     const vars = req.getVariablesMap();
-    for (const [k, v] of Object.entries(config)) vars.set(k, v);
+    for (const [k, v] of Object.entries(unwrapSecrets(args) as PropertyMap)) vars.set(k, String(v));
     req.setAcceptsecrets(true);
     req.setAcceptresources(true);
-    const resp = await this.call<{ getAcceptsecrets(): boolean }>("configure", req);
+    const resp = await this.call<provpb.ConfigureResponse>("configure", req);
     return { acceptSecrets: resp.getAcceptsecrets() };
   }
 
@@ -176,10 +181,7 @@ export class ProviderHost {
     req.setUrn(urn);
     req.setOlds(toStruct(olds));
     req.setNews(toStruct(news));
-    const resp = await this.call<{
-      getInputs(): structproto.Struct | undefined;
-      getFailuresList(): { getProperty(): string; getReason(): string }[];
-    }>("check", req);
+    const resp = await this.call<provpb.CheckResponse>("check", req);
     return {
       inputs: fromStruct(resp.getInputs()),
       failures: resp.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
@@ -200,12 +202,10 @@ export class ProviderHost {
     req.setOlds(toStruct(olds));
     req.setNews(toStruct(news));
     req.setOldInputs(toStruct(oldInputs));
-    const resp = await this.call<{
-      getChanges(): number;
-      getReplacesList(): string[];
-      getDeletebeforereplace(): boolean;
-    }>("diff", req);
-    const changes = resp.getChanges() === 2 ? "some" : resp.getChanges() === 1 ? "none" : "unknown";
+    const resp = await this.call<provpb.DiffResponse>("diff", req);
+    const answer = resp.getChanges();
+    const changes =
+      answer === DiffChanges.DIFF_SOME ? "some" : answer === DiffChanges.DIFF_NONE ? "none" : "unknown";
     return {
       changes,
       replaces: resp.getReplacesList(),
@@ -218,30 +218,26 @@ export class ProviderHost {
     const req = new provproto.CreateRequest();
     req.setUrn(urn);
     req.setProperties(toStruct(props));
-    const resp = await this.call<{ getId(): string; getProperties(): structproto.Struct | undefined }>(
-      "create",
-      req,
-    );
+    const resp = await this.call<provpb.CreateResponse>("create", req);
     return { id: resp.getId(), properties: fromStruct(resp.getProperties()) };
   }
 
-  /** Read(id, props = old outputs, inputs = old inputs); id "" means the resource is gone. */
+  /**
+   * Read(id, props = old outputs, inputs = old inputs); id "" means the resource is gone. With `props` and
+   * `inputs` undefined nothing is set, as for an import (step.go `ImportStep.Apply`).
+   */
   async read(
     urn: string,
     id: string,
-    props: PropertyMap,
-    inputs: PropertyMap,
+    props?: PropertyMap,
+    inputs?: PropertyMap,
   ): Promise<{ id: string; properties: PropertyMap; inputs?: PropertyMap }> {
     const req = new provproto.ReadRequest();
     req.setUrn(urn);
     req.setId(id);
-    req.setProperties(toStruct(props));
-    req.setInputs(toStruct(inputs));
-    const resp = await this.call<{
-      getId(): string;
-      getProperties(): structproto.Struct | undefined;
-      getInputs(): structproto.Struct | undefined;
-    }>("read", req);
+    if (props) req.setProperties(toStruct(props));
+    if (inputs) req.setInputs(toStruct(inputs));
+    const resp = await this.call<provpb.ReadResponse>("read", req);
     const inputsStruct = resp.getInputs();
     return {
       id: resp.getId(),
@@ -264,7 +260,7 @@ export class ProviderHost {
     req.setOlds(toStruct(olds));
     req.setNews(toStruct(news));
     req.setOldInputs(toStruct(oldInputs));
-    const resp = await this.call<{ getProperties(): structproto.Struct | undefined }>("update", req);
+    const resp = await this.call<provpb.UpdateResponse>("update", req);
     return { properties: fromStruct(resp.getProperties()) };
   }
 

@@ -2,9 +2,21 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { PropertyMap, ResourceOptions } from "./types";
-import { secretSig, specialSigKey } from "./values";
+import {
+  containsSecret,
+  isPlainObject,
+  isWireSecret,
+  secretSig,
+  specialSigKey,
+  unwrapSecrets,
+  wireSecret,
+} from "./values";
 
-/** One resource as the driver keeps it in a stack's state. Values are plain (decrypted) in memory. */
+/**
+ * One resource as the driver keeps it in a stack's state. In the engine's working state (`engine.ts`) values
+ * carry wire secrets (`{4dabf…: 1b47…, value}`) at any depth, as Pulumi's property values do; `stack.state()`
+ * returns them plain, with the top-level names that hold a secret in `secretInputs`/`secretOutputs`.
+ */
 export interface ResourceState {
   urn: string;
   type: string;
@@ -23,11 +35,26 @@ export interface ResourceState {
   options: ResourceOptions;
   /** True for an old copy replaced create-before-delete and still waiting to be deleted. */
   pendingDelete?: boolean;
+  /** The provider reference (`<provider urn>::<provider id>`), as the engine records it. */
+  provider?: string;
+  /** The id the resource was imported with (step_generator.go compares it with the `import` option). */
+  importId?: string;
+}
+
+/** A provider resource as recorded in state: its inputs are the config it was configured with. */
+export interface ProviderState {
+  urn: string;
+  id: string;
+  type: string;
+  /** The provider's inputs: for the default dynamic provider, the whole stack config (secrets wrapped). */
+  inputs: PropertyMap;
 }
 
 /** A stack's state: resources in dependency order (dependencies first). */
 export interface StackState {
   resources: ResourceState[];
+  /** Provider resources (the default `pulumi-nodejs` provider with the config it was configured with). */
+  providers?: ProviderState[];
 }
 
 /** The passphrase used when neither the option nor `PULUMI_CONFIG_PASSPHRASE` is set. Tests only. */
@@ -74,40 +101,76 @@ interface StateFile {
   /** "v1:<salt b64>:<encrypted check value>", as Pulumi's passphrase secrets manager does. */
   encryptionsalt: string;
   resources: ResourceState[];
+  providers?: ProviderState[];
 }
 
 const checkPlaintext = "pulumi";
 
-function encryptProps(key: Buffer, props: PropertyMap, secret: string[]): PropertyMap {
-  const out: PropertyMap = { ...props };
-  for (const k of secret) {
-    if (k in out && out[k] !== undefined) {
-      out[k] = { [specialSigKey]: secretSig, ciphertext: encrypt(key, JSON.stringify(out[k])) };
-    }
+/** Encrypts every wire secret, at any depth, into Pulumi's `{sig, ciphertext}` envelope. */
+function encryptValue(key: Buffer, v: unknown): unknown {
+  if (isWireSecret(v)) {
+    return { [specialSigKey]: secretSig, ciphertext: encrypt(key, JSON.stringify(unwrapSecrets(v.value))) };
+  }
+  if (Array.isArray(v)) return v.some(containsSecret) ? v.map((x) => encryptValue(key, x)) : v;
+  if (isPlainObject(v)) {
+    if (!containsSecret(v)) return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = encryptValue(key, x);
+    return out;
+  }
+  return v;
+}
+
+function encryptProps(key: Buffer, props: PropertyMap, secret: string[] = []): PropertyMap {
+  const out: PropertyMap = {};
+  for (const [k, v] of Object.entries(props)) {
+    out[k] = encryptValue(key, secret.includes(k) && v !== undefined && !isWireSecret(v) ? wireSecret(v) : v);
   }
   return out;
+}
+
+/** Decrypts every `{sig, ciphertext}` envelope, at any depth, into a wire secret `{sig, value}`. */
+function decryptValue(key: Buffer, v: unknown): unknown {
+  if (Array.isArray(v)) return v.map((x) => decryptValue(key, x));
+  if (typeof v === "object" && v !== null) {
+    const env = v as Record<string, unknown>;
+    if (env[specialSigKey] === secretSig && typeof env.ciphertext === "string") {
+      return wireSecret(JSON.parse(decrypt(key, env.ciphertext)));
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(env)) out[k] = decryptValue(key, x);
+    return out;
+  }
+  return v;
 }
 
 function decryptProps(key: Buffer, props: PropertyMap): PropertyMap {
-  const out: PropertyMap = {};
-  for (const [k, v] of Object.entries(props)) {
-    const env = v as Record<string, unknown> | null;
-    if (
-      env &&
-      typeof env === "object" &&
-      env[specialSigKey] === secretSig &&
-      typeof env.ciphertext === "string"
-    ) {
-      out[k] = JSON.parse(decrypt(key, env.ciphertext));
-    } else {
-      out[k] = v;
-    }
-  }
-  return out;
+  return decryptValue(key, props) as PropertyMap;
+}
+
+/** Top-level names whose value holds a secret somewhere. */
+export function secretNames(props: PropertyMap): string[] {
+  return Object.keys(props).filter((k) => containsSecret(props[k]));
+}
+
+/** The public view of a working state: values plain, secret top-level names listed. */
+export function publicState(state: StackState): StackState {
+  return {
+    resources: state.resources.map((r) => ({
+      ...r,
+      inputs: unwrapSecrets(r.inputs) as PropertyMap,
+      outputs: unwrapSecrets(r.outputs) as PropertyMap,
+      secretInputs: secretNames(r.inputs),
+      secretOutputs: secretNames(r.outputs),
+    })),
+    providers: (state.providers ?? []).map((p) => ({ ...p, inputs: unwrapSecrets(p.inputs) as PropertyMap })),
+  };
 }
 
 /**
- * Loads a stack's state, decrypting secrets. A missing file is an empty stack.
+ * Loads a stack's working state: secrets decrypted into wire secrets (`{sig, value}`), at any depth; a file
+ * written by an older driver (top-level names in `secretInputs`/`secretOutputs`) loads the same way. Use
+ * {@link publicState} for plain values. A missing file is an empty stack.
  * Throws "incorrect passphrase" when the passphrase does not match the one the file was written with.
  */
 export function loadState(file: string, passphrase?: string): StackState {
@@ -126,6 +189,7 @@ export function loadState(file: string, passphrase?: string): StackState {
       inputs: decryptProps(key, r.inputs),
       outputs: decryptProps(key, r.outputs),
     })),
+    providers: (data.providers ?? []).map((p) => ({ ...p, inputs: decryptProps(key, p.inputs) })),
   };
 }
 
@@ -186,7 +250,12 @@ export function saveState(file: string, state: StackState, passphrase?: string, 
     return text;
   });
   const list = resources.length > 0 ? `[\n    ${resources.join(",\n    ")}\n  ]` : "[]";
-  const text = `{\n  "version": 1,\n  "encryptionsalt": ${JSON.stringify(encryptionsalt)},\n  "resources": ${list}\n}\n`;
+  const providers = (state.providers ?? []).map((p) => ({ ...p, inputs: encryptProps(key, p.inputs) }));
+  const providerText =
+    providers.length > 0
+      ? `,\n  "providers": ${JSON.stringify(providers, null, 2).replace(/\n/g, "\n  ")}`
+      : "";
+  const text = `{\n  "version": 1,\n  "encryptionsalt": ${JSON.stringify(encryptionsalt)},\n  "resources": ${list}${providerText}\n}\n`;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`;
   fs.writeFileSync(tmp, text);

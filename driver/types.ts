@@ -11,6 +11,23 @@ export interface ResourceOptions {
   deleteBeforeReplace?: boolean;
   /** The `additionalSecretOutputs` option. */
   additionalSecretOutputs?: string[];
+  /** The `protect` option. */
+  protect?: boolean;
+  /** The `ignoreChanges` option: property paths whose old input values are kept. */
+  ignoreChanges?: string[];
+  /** The `aliases` option, as the SDK sends it (a urn or a spec). */
+  aliases?: AliasSpec[];
+}
+
+/** One alias as sent in RegisterResourceRequest.aliases (pulumi/alias.proto): a urn, or a spec. */
+export interface AliasSpec {
+  urn?: string;
+  name?: string;
+  type?: string;
+  stack?: string;
+  project?: string;
+  parentUrn?: string;
+  noParent?: boolean;
 }
 
 /** One resource registration made by a program, with Outputs resolved and secrets unwrapped. */
@@ -22,8 +39,10 @@ export interface Registration {
   custom: boolean;
   /** Parent urn ("" for none). */
   parent: string;
-  /** Inputs including `__provider`; unknown values appear as {@link unknownValue}. */
+  /** Inputs including `__provider`, secrets unwrapped; unknown values appear as {@link unknownValue}. */
   inputs: PropertyMap;
+  /** The same inputs with secrets still wrapped (`{4dabf…: 1b47…, value}`) at any depth. */
+  wireInputs?: PropertyMap;
   /** Top-level input property names the program marked secret. */
   secretInputs: string[];
   /** Urns of resources this one depends on. */
@@ -36,6 +55,8 @@ export type StepOp = "create" | "update" | "delete" | "replace" | "same" | "read
 
 /** One changed key path: values are already masked (`[secret]`) where secret. */
 export interface ChangedPath {
+  /** add, delete or update (absent in results from older drivers). */
+  kind?: "add" | "delete" | "update";
   path: string;
   old: unknown;
   new: unknown;
@@ -57,6 +78,18 @@ export interface StepResult {
   detail?: string;
   /** Error message when the step failed. */
   error?: string;
+  /** The engine's property diff for the printout (secret leaves masked). */
+  diff?: import("./propertyDiff").ObjectDiff;
+  /** True for a refresh step (op "read" or "drop"); `refreshResult` is what it counts as in `pulumi refresh`. */
+  refresh?: boolean;
+  refreshResult?: StepOp;
+}
+
+/** A diagnostic the program logged (`pulumi.log.*`) or the engine issued. */
+export interface Diagnostic {
+  severity: "debug" | "info" | "warning" | "error";
+  message: string;
+  urn?: string;
 }
 
 /** The structured result of preview/up/refresh/destroy. */
@@ -68,4 +101,10 @@ export interface OperationResult {
   ok: boolean;
   /** The program's stack exports (plain values, secrets unwrapped), when a program ran. */
   outputs?: PropertyMap;
+  /** Diagnostics: `pulumi.log.error` lands here and does not fail the run (rules.ts `programFailed`). */
+  diagnostics: Diagnostic[];
+  /** Steps by op as the engine's summary counts them (rules.ts `countsAsChange`), `same` included. */
+  changes: Partial<Record<StepOp, number>>;
+  /** Which operation produced the result. */
+  operation?: "preview" | "update" | "refresh" | "destroy";
 }

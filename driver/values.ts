@@ -61,3 +61,37 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 export function clone<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
+
+/** A value of the JSON-like object kind (not an array, not null, not a secret envelope). */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !isWireSecret(v);
+}
+
+/**
+ * Marks outputs secret where the provider was sent secret inputs: the engine strips secrets before a
+ * provider that answered acceptSecrets=false sees them, and re-marks the answer by property name, at any
+ * depth (objects are walked; any other value whose input contains a secret becomes secret as a whole).
+ * Mirrors sdk/go/common/resource/plugin/provider_plugin.go `annotateSecrets` (applied after Check,
+ * Create, Read and Update). Returns a new map; `outs` is not modified.
+ */
+export function annotateSecrets(
+  outs: Record<string, unknown>,
+  ins: Record<string, unknown>,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...outs };
+  for (const [key, inValue] of Object.entries(ins)) {
+    if (!(key in result)) continue;
+    const outValue = result[key];
+    if (isPlainObject(outValue) && isPlainObject(inValue)) {
+      result[key] = annotateSecrets(outValue, inValue);
+    } else if (!isWireSecret(outValue) && containsSecret(inValue)) {
+      result[key] = wireSecret(outValue);
+    }
+  }
+  return result;
+}
+
+/** Wraps `v` as a secret unless it already is one (resource.MakeSecret on a non-secret value). */
+export function makeSecret(v: unknown): unknown {
+  return isWireSecret(v) ? v : wireSecret(v);
+}
