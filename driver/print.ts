@@ -37,7 +37,7 @@ const pastTense: Partial<Record<StepOp, string>> = {
 const summaryOrder: StepOp[] = ["create", "update", "delete", "replace", "import"];
 
 function show(v: unknown): string {
-  if (v === secretMask) return v;
+  if (v === secretMask || v === "(removed)" || v === "(none)") return v as string;
   if (typeof v === "string") return JSON.stringify(v);
   if (v === null || typeof v !== "object") return String(v);
   return JSON.stringify(v, (_k, x) => x, 0).replace(/"\[secret\]"/g, secretMask);

@@ -101,13 +101,13 @@ function join(base: string, key: string | number): string {
 function flattenValue(path: string, d: ValueDiff, out: ChangedPath[]): void {
   switch (d.kind) {
     case "add":
-      out.push({ path, old: absentMarker, new: d.value, kind: "add" });
+      out.push({ path, old: absentMarker, new: d.value });
       break;
     case "delete":
-      out.push({ path, old: d.value, new: removedMarker, kind: "delete" });
+      out.push({ path, old: d.value, new: removedMarker });
       break;
     case "update":
-      out.push({ path, old: d.old, new: d.new, kind: "update" });
+      out.push({ path, old: d.old, new: d.new });
       break;
     case "object":
       for (const [k, v] of Object.entries(d.diff)) flattenValue(join(path, k), v, out);

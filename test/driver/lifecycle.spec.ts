@@ -50,7 +50,7 @@ describe("driver engine lifecycle", () => {
     const program = () => {
       new Recorded("a", { key: "a", value: 1 });
     };
-    const first = await stack.up(program);
+    const first = await stack.up(program, { skipPreview: true });
     assert.equal(first.ok, true, first.errors.join("\n"));
     assert.deepEqual(
       first.steps.map((s) => s.op),
@@ -63,7 +63,7 @@ describe("driver engine lifecycle", () => {
     assert.equal(res?.outputs.serial, h.store()[res!.id]?.outs.serial);
     assert.equal(typeof res?.inputs.__provider, "string");
     h.clearCalls();
-    const second = await stack.up(program);
+    const second = await stack.up(program, { skipPreview: true });
     assert.deepEqual(
       second.steps.map((s) => s.op),
       ["same"],
@@ -108,9 +108,12 @@ describe("driver engine lifecycle", () => {
     });
     const oldId = stack.state().resources[0]?.id;
     h.clearCalls();
-    const result = await stack.up(() => {
-      new Recorded("a", { key: "two" });
-    });
+    const result = await stack.up(
+      () => {
+        new Recorded("a", { key: "two" });
+      },
+      { skipPreview: true },
+    );
     assert.equal(result.ok, true, result.errors.join("\n"));
     assert.deepEqual(
       result.steps.map((s) => [s.op, s.replaces]),
@@ -134,9 +137,12 @@ describe("driver engine lifecycle", () => {
         new Recorded(name, { key: "one", ...args }, opts);
       });
       h.clearCalls();
-      const result = await stack.up(() => {
-        new Recorded(name, { key: "two", ...args }, opts);
-      });
+      const result = await stack.up(
+        () => {
+          new Recorded(name, { key: "two", ...args }, opts);
+        },
+        { skipPreview: true },
+      );
       assert.equal(result.steps[0]?.deleteBeforeReplace, true, name);
       assert.deepEqual(h.methods(), ["check", "diff", "check", "delete", "create", "create:end"], name);
       assert.equal(stack.state().resources.length, 1);
@@ -260,20 +266,23 @@ describe("driver engine lifecycle", () => {
     assert.equal(stack.state().resources.length, 0);
   });
 
-  it("imports an existing resource with Read instead of Create", async () => {
+  it("fails an import in the dynamic-provider host: Read gets the id alone, no Check or Diff first", async () => {
     const stack = h.stack();
     h.writeStore({ "ext-1": { inputs: { key: "ext" }, outs: { key: "ext", serial: 7 } } });
     h.clearCalls();
-    const result = await stack.up(() => {
-      new Recorded("adopted", { key: "ext" }, { import: "ext-1" });
-    });
-    assert.equal(result.ok, true, result.errors.join("\n"));
-    assert.deepEqual(
-      result.steps.map((s) => s.op),
-      ["import"],
+    const result = await stack.up(
+      () => {
+        new Recorded("adopted", { key: "ext" }, { import: "ext-1" });
+      },
+      { skipPreview: true },
     );
-    assert.deepEqual(h.methods(), ["check", "read", "diff"]);
-    assert.equal(stack.state().resources[0]?.id, "ext-1");
-    assert.equal(stack.state().resources[0]?.outputs.serial, 7);
+    assert.equal(result.ok, false);
+    assert.deepEqual(
+      result.steps.map((s) => [s.op, Boolean(s.error)]),
+      [["import", true]],
+    );
+    // The host fails before the provider runs: no `__provider` in the empty properties (pulumi/pulumi#3550).
+    assert.deepEqual(h.methods(), []);
+    assert.deepEqual(stack.state().resources, []);
   });
 });
