@@ -102,10 +102,10 @@ export function rejected(): void {
   new clerk.OrganizationMetadata("output-number", { organizationId, publicMetadata: pulumi.output(5) });
   // @ts-expect-error a declared number is not a string
   new clerk.OrganizationMetadata("seats", { organizationId, publicMetadata: { typesSpecSeats: "25" } });
-  // @ts-expect-error a membership's declared role is checked
   new clerk.OrganizationMembershipMetadata("role", {
     organizationId,
     userId,
+    // @ts-expect-error "owner" is not a declared membership role
     publicMetadata: { typesSpecRole: "owner" },
   });
   interface Explicit {
