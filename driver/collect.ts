@@ -279,7 +279,8 @@ async function collectNow(program: Program, options: CollectOptions): Promise<Co
   >;
   const originals = { debug: log.debug, info: log.info, warn: log.warn, error: log.error };
   const severities = { debug: "debug", info: "info", warn: "warning", error: "error" } as const;
-  for (const level of ["debug", "info", "warn", "error"] as const) {
+  // Debug lines are the runtime's own chatter; the engine hides them by default.
+  for (const level of ["info", "warn", "error"] as const) {
     log[level] = (message: string, ...rest: unknown[]) => {
       diagnostics.push({ severity: severities[level], message });
       return originals[level].call(pulumi.log, message, ...rest);
