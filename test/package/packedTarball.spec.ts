@@ -1,0 +1,258 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as ts from "typescript";
+
+const repoRoot = path.resolve(__dirname, "..", "..");
+const repoModules = path.join(repoRoot, "node_modules");
+
+/** What `npm pack --json` says about the tarball it wrote. */
+interface PackResult {
+  filename: string;
+  files: { path: string }[];
+}
+
+/** The parts of the packed `package.json` this spec reads. */
+interface PackedManifest {
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  files?: string[];
+}
+
+/**
+ * A user's Pulumi program as Pulumi's TypeScript template writes it (`strict`, CommonJS), with
+ * `skipLibCheck: false` spelled out, so every shipped `.d.ts` is checked. The app augments Clerk's
+ * global interface the way Clerk documents it.
+ */
+const templateOptions = {
+  strict: true,
+  skipLibCheck: false,
+  outDir: "bin",
+  target: "es2020",
+  module: "commonjs",
+  moduleResolution: "node",
+  sourceMap: true,
+  experimentalDecorators: true,
+  noFallthroughCasesInSwitch: true,
+  noImplicitReturns: true,
+  forceConsistentCasingInFileNames: true,
+};
+
+const globalsFile = `export {};
+
+declare global {
+  interface UserPublicMetadata {
+    plan?: "free" | "pro";
+    flags?: { beta: boolean };
+  }
+}
+`;
+
+const programFile = `import * as pulumi from "@pulumi/pulumi";
+import * as clerk from "pulumi-clerk-metadata";
+
+const beta: pulumi.Output<boolean> = pulumi.output(true);
+
+const user = new clerk.UserMetadata("alexis", {
+  userId: "user_2ZUtbk2yvnFGItdeze1ivCh3uqh",
+  publicMetadata: { plan: "pro", flags: { beta }, theme: "dark" },
+  privateMetadata: pulumi.secret({ billingId: "cus_123" }),
+});
+new clerk.OrganizationMetadata("acme", {
+  organizationId: "org_2ZUtbk2yvnFGItdeze1ivCh3uqh",
+  publicMetadata: { limits: { seats: pulumi.output(25) } },
+});
+new clerk.OrganizationMembershipMetadata("acme-alexis", {
+  organizationId: "org_2ZUtbk2yvnFGItdeze1ivCh3uqh",
+  userId: "user_2ZUtbk2yvnFGItdeze1ivCh3uqh",
+  publicMetadata: { department: "eng" },
+});
+
+export const plan: pulumi.Output<"free" | "pro" | undefined> = user.publicMetadata.apply((m) => m?.plan);
+`;
+
+const wrongFile = `import * as clerk from "pulumi-clerk-metadata";
+
+new clerk.UserMetadata("wrong", {
+  userId: "user_2ZUtbk2yvnFGItdeze1ivCh3uqh",
+  publicMetadata: { plan: "gold" },
+});
+`;
+
+/** The package's entry points (`exports`) and the declaration file each one must resolve to. */
+const entryPoints: Record<string, string> = {
+  "pulumi-clerk-metadata": "dist/provider/index.d.ts",
+  "pulumi-clerk-metadata/providers/user": "dist/provider/providers/user.d.ts",
+  "pulumi-clerk-metadata/providers/organization": "dist/provider/providers/organization.d.ts",
+  "pulumi-clerk-metadata/providers/organizationMembership":
+    "dist/provider/providers/organizationMembership.d.ts",
+};
+
+function formatDiagnostics(diagnostics: readonly ts.Diagnostic[]): string {
+  return ts.formatDiagnostics(diagnostics, {
+    getCanonicalFileName: (f) => f,
+    getCurrentDirectory: () => repoRoot,
+    getNewLine: () => "\n",
+  });
+}
+
+/** Type-checks `files` of the scratch project with `options`, as `tsc --noEmit` would. */
+function compile(
+  project: string,
+  files: string[],
+  options: Record<string, unknown>,
+): readonly ts.Diagnostic[] {
+  const parsed = ts.convertCompilerOptionsFromJson({ ...options, noEmit: true }, project);
+  assert.deepEqual(parsed.errors, []);
+  const program = ts.createProgram(
+    files.map((f) => path.join(project, f)),
+    parsed.options,
+  );
+  return ts.getPreEmitDiagnostics(program);
+}
+
+/** Links `name` from this repository's node_modules into the scratch project's. */
+function linkDependency(project: string, name: string): void {
+  const target = path.join(project, "node_modules", name);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.symlinkSync(path.join(repoModules, name), target, "dir");
+}
+
+describe("the packed package", function () {
+  this.timeout(120_000);
+  let scratch: string;
+  let project: string;
+  let pack: PackResult;
+  let manifest: PackedManifest;
+
+  before(() => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "clerk-metadata-package-"));
+    // `npm pack` builds through `prepack` (clean, then build), exactly as `npm publish` does.
+    const out = execFileSync("npm", ["pack", "--json", "--pack-destination", scratch], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    pack = (JSON.parse(out) as PackResult[])[0];
+    // A user's project: the tarball unpacked as npm installs it, its dependencies and the user's
+    // own (`@pulumi/pulumi`, `@types/node`) linked from this repository's node_modules, so the
+    // test needs no network.
+    project = path.join(scratch, "program");
+    const installed = path.join(project, "node_modules", "pulumi-clerk-metadata");
+    fs.mkdirSync(installed, { recursive: true });
+    execFileSync("tar", ["-xzf", path.join(scratch, pack.filename), "-C", installed, "--strip-components=1"]);
+    manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as PackedManifest;
+    const linked = new Set([
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}),
+      "@types/node",
+    ]);
+    for (const name of linked) linkDependency(project, name);
+    fs.writeFileSync(
+      path.join(project, "package.json"),
+      JSON.stringify({ name: "clerk-metadata-user-program", private: true, main: "index.ts" }, null, 2),
+    );
+    fs.writeFileSync(path.join(project, "clerk.d.ts"), globalsFile);
+    fs.writeFileSync(path.join(project, "index.ts"), programFile);
+    fs.writeFileSync(path.join(project, "wrong.ts"), wrongFile);
+  });
+
+  after(() => {
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  describe("contents", () => {
+    it("holds the build, the README, the CHANGELOG and the LICENSE, and no sources or tests", () => {
+      const files = pack.files.map((f) => f.path);
+      for (const required of [
+        "package.json",
+        "README.md",
+        "CHANGELOG.md",
+        "LICENSE",
+        "dist/provider/index.js",
+      ]) {
+        assert.ok(files.includes(required), `${required} is missing from ${files.join(", ")}`);
+      }
+      assert.ok(files.includes("dist/provider/index.d.ts"));
+      const stray = files.filter(
+        (f) => !/^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/provider\/.*\.(js|d\.ts))$/.test(f),
+      );
+      assert.deepEqual(stray, []);
+    });
+
+    it("runs no script when it is installed", () => {
+      const scripts = Object.keys(manifest.scripts ?? {});
+      for (const hook of ["preinstall", "install", "postinstall", "prepare"]) {
+        assert.ok(!scripts.includes(hook), `the packed package.json has a "${hook}" script`);
+      }
+    });
+
+    it("depends only on packages its build requires", () => {
+      const js = pack.files
+        .map((f) => f.path)
+        .filter((f) => f.endsWith(".js"))
+        .map((f) => fs.readFileSync(path.join(project, "node_modules", "pulumi-clerk-metadata", f), "utf8"))
+        .join("\n");
+      for (const name of Object.keys(manifest.dependencies ?? {})) {
+        assert.ok(js.includes(`require("${name}`), `"${name}" is a dependency that no shipped file requires`);
+      }
+    });
+
+    it("links the README only to absolute URLs (relative links break on npm)", () => {
+      const readme = fs.readFileSync(
+        path.join(project, "node_modules", "pulumi-clerk-metadata", "README.md"),
+        "utf8",
+      );
+      const relative = [...readme.matchAll(/\]\(([^)]+)\)/g)]
+        .map((m) => m[1])
+        .filter((href) => !/^(https?:|mailto:|#)/.test(href));
+      assert.deepEqual(relative, []);
+    });
+
+    it("loads in a user's project with only its declared dependencies, each entry point included", () => {
+      const script = `const out = Object.keys(${JSON.stringify(entryPoints)}).map((id) => {
+        const m = require(id);
+        return id + ": " + (typeof m.UserMetadata === "function" || typeof m.create === "function");
+      });
+      process.stdout.write(out.join("\\n"));`;
+      const out = execFileSync(process.execPath, ["-e", script], { cwd: project, encoding: "utf8" });
+      assert.deepEqual(
+        out.split("\n"),
+        Object.keys(entryPoints).map((id) => `${id}: true`),
+      );
+    });
+  });
+
+  describe("declarations in a strict user program without skipLibCheck", () => {
+    it("type-check with zero errors, and a value outside the app's declared type is an error", () => {
+      const diagnostics = compile(project, ["clerk.d.ts", "index.ts", "wrong.ts"], templateOptions);
+      const elsewhere = diagnostics.filter((d) => d.file?.fileName !== path.join(project, "wrong.ts"));
+      assert.equal(formatDiagnostics(elsewhere), "");
+      const wrong = diagnostics.filter((d) => d.file?.fileName === path.join(project, "wrong.ts"));
+      assert.equal(wrong.length, 1, formatDiagnostics(wrong));
+      const { line } = wrong[0].file!.getLineAndCharacterOfPosition(wrong[0].start!);
+      assert.equal(line + 1, 5, formatDiagnostics(wrong));
+      assert.match(ts.flattenDiagnosticMessageText(wrong[0].messageText, "\n"), /"gold"/);
+    });
+
+    it("resolve through the exports map under Node16 resolution, subpath exports included", () => {
+      const options = { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 };
+      for (const [id, declarations] of Object.entries(entryPoints)) {
+        const resolved = ts.resolveModuleName(
+          id,
+          path.join(project, "index.ts"),
+          options,
+          ts.sys,
+        ).resolvedModule;
+        assert.equal(
+          resolved?.resolvedFileName,
+          path.join(project, "node_modules", "pulumi-clerk-metadata", declarations),
+          id,
+        );
+      }
+    });
+  });
+});
