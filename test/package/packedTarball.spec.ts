@@ -82,6 +82,24 @@ new clerk.UserMetadata("wrong", {
 });
 `;
 
+/**
+ * The same program in a project that also uses Clerk's SDK, whose types declare the same globals.
+ * Clerk's types resolve only through package exports (`@clerk/shared/types`), so such a project
+ * needs Node16 (or bundler) resolution; the package's own declarations need neither.
+ */
+const withClerkFile = `import { createClerkClient } from "@clerk/backend";
+import * as clerk from "pulumi-clerk-metadata";
+
+export const client = createClerkClient({ secretKey: process.env.CLERK_SECRET_KEY });
+const fromClerk: UserPublicMetadata = { plan: "free", other: 1 };
+
+new clerk.UserMetadata("copied", { userId: "user_2ZUtbk2yvnFGItdeze1ivCh3uqh", publicMetadata: fromClerk });
+new clerk.UserMetadata("wrong", {
+  userId: "user_2ZUtbk2yvnFGItdeze1ivCh3uqh",
+  publicMetadata: { plan: "gold" },
+});
+`;
+
 /** The package's entry points (`exports`) and the declaration file each one must resolve to. */
 const entryPoints: Record<string, string> = {
   "pulumi-clerk-metadata": "dist/provider/index.d.ts",
@@ -158,6 +176,7 @@ describe("the packed package", function () {
     fs.writeFileSync(path.join(project, "clerk.d.ts"), globalsFile);
     fs.writeFileSync(path.join(project, "index.ts"), programFile);
     fs.writeFileSync(path.join(project, "wrong.ts"), wrongFile);
+    fs.writeFileSync(path.join(project, "withClerk.ts"), withClerkFile);
   });
 
   after(() => {
@@ -236,6 +255,25 @@ describe("the packed package", function () {
       const { line } = wrong[0].file!.getLineAndCharacterOfPosition(wrong[0].start!);
       assert.equal(line + 1, 5, formatDiagnostics(wrong));
       assert.match(ts.flattenDiagnosticMessageText(wrong[0].messageText, "\n"), /"gold"/);
+    });
+
+    it("type-check beside Clerk's own SDK types, which declare the same global interfaces", () => {
+      const diagnostics = compile(project, ["clerk.d.ts", "index.ts", "withClerk.ts"], {
+        ...templateOptions,
+        module: "node16",
+        moduleResolution: "node16",
+      });
+      // Clerk's own declarations do not type-check without skipLibCheck (they import optional
+      // peers such as `@stripe/stripe-js`): that is Clerk's, and a reason this package does not
+      // load them. Everything else, ours and the user's, must be clean.
+      const clerkOwn = path.join(repoModules, "@clerk") + path.sep;
+      const withClerk = path.join(project, "withClerk.ts");
+      const ours = diagnostics.filter((d) => !d.file?.fileName.startsWith(clerkOwn));
+      assert.equal(formatDiagnostics(ours.filter((d) => d.file?.fileName !== withClerk)), "");
+      const wrong = ours.filter((d) => d.file?.fileName === withClerk);
+      assert.equal(wrong.length, 1, formatDiagnostics(wrong));
+      const { line } = wrong[0].file!.getLineAndCharacterOfPosition(wrong[0].start!);
+      assert.equal(line + 1, 10, formatDiagnostics(wrong));
     });
 
     it("resolve through the exports map under Node16 resolution, subpath exports included", () => {
