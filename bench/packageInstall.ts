@@ -17,7 +17,7 @@ export interface ScratchInstall {
   tarball: string;
   /** Size of the tarball in bytes. */
   tarballBytes: number;
-  /** Milliseconds `npm pack` took (including the `prepare` build). */
+  /** Milliseconds `npm pack` took (including the `prepack` clean and build). */
   packMs: number;
   /** Milliseconds `npm install` took. */
   installMs: number;
@@ -30,7 +30,7 @@ function npm(args: string[], cwd: string): string {
 }
 
 /**
- * Packs the repository the way it is published (`npm pack`, which builds through `prepare`)
+ * Packs the repository the way it is published (`npm pack`, which builds through `prepack`)
  * and installs the tarball with `@pulumi/pulumi` into a new scratch program in the OS temp dir,
  * from the npm cache where possible.
  */
