@@ -76,6 +76,20 @@ export function accepted(): void {
     userId,
     publicMetadata: { tier: pulumi.output<"gold" | "silver">("gold") },
   });
+  // `DeepInput` of a boolean takes an `Output<boolean>` (it does not split `boolean` into `true | false`).
+  const flag: clerk.DeepInput<boolean> = beta;
+  const flags: clerk.DeepInput<{ beta: boolean; list?: boolean[] }> = {
+    beta,
+    list: [beta, pulumi.output(false)],
+  };
+  void [flag, flags];
+  interface ExplicitFlags {
+    enabled: boolean;
+  }
+  new clerk.OrganizationMetadata<ExplicitFlags>("flags", {
+    organizationId,
+    publicMetadata: { enabled: beta },
+  });
   // The output is typed by the same interface.
   const typed: pulumi.Output<"free" | "pro" | undefined> = new clerk.UserMetadata("out", {
     userId,
