@@ -2,7 +2,7 @@ import { diffResource } from "../provider/core/diff";
 import { kinds } from "../provider/core/kinds";
 import { ownershipOf } from "../provider/core/ownership";
 import { updatePatch } from "../provider/core/patch";
-import { buildOutputs, ownershipOfInputs, type MetadataInputs } from "../provider/core/state";
+import { buildOutputs, ownershipOfInputs, type MetadataInputs } from "../provider/core/outputs";
 import { checkInputs } from "../provider/core/validate";
 import { atMost, info, type Figure } from "./figures";
 import { jsonBytes, metadataOfSize, metadataSizes, withNestedChange } from "./metadataFixtures";

@@ -13,10 +13,9 @@ export {
   organizationMembershipMetadataProvider,
   type OrganizationMembershipMetadataArgs,
 } from "./resources/organizationMembershipMetadata";
-export type { MetadataProvider } from "./resources/metadataProvider";
+export type { MetadataProvider } from "./providers/metadataProvider";
 export type { DeepInput, MetadataInput, MetadataOutput, JsonObjectInput } from "./resources/inputTypes";
 export type { JsonObject, JsonValue } from "./core/json";
-export type { MetadataInputs, MetadataOutputs } from "./core/state";
+export type { MetadataInputs, MetadataOutputs } from "./core/outputs";
 export type { OwnershipTree, LeafMark } from "./core/ownership";
-export { ClerkOperationError } from "./clerk/errors";
-export { MissingSecretKeyError } from "./clerk/settings";
+export { ClerkOperationError, InvalidDeclarationError, MissingSecretKeyError } from "./core/errors";

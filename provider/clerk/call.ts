@@ -1,24 +1,15 @@
 import type { ClerkClient } from "@clerk/backend";
 import {
-  ClerkOperationError,
-  describeIds,
+  clerkCallFailed,
   keepMessage,
   messageOf,
-  redact,
+  unexpectedAnswer,
+  UnexpectedAnswerError,
   type AttemptFailure,
   type CallContext,
-} from "./errors";
+} from "../core/errors";
 import { clientFor, pacerFor } from "./registry";
 import type { ClerkSettings } from "./settings";
-
-/** The answer was not what Clerk sends (wrong shape, wrong entity): never taken as a success. */
-export class UnexpectedAnswerError extends Error {
-  constructor(what: string) {
-    super(what);
-    keepMessage(this, what);
-    this.name = "UnexpectedAnswerError";
-  }
-}
 
 /**
  * Makes one logical Clerk call through `@clerk/backend` and returns `expect(answer)`. It paces
@@ -46,21 +37,14 @@ export async function callClerk<T>(
     // retrying) and covers every attempt: none may run past it, however long requestTimeoutMs is.
     deadline ??= Date.now() + settings.maxRetryTimeMs;
     const remaining = deadline - Date.now();
-    if (failure && remaining <= 0)
-      throw new ClerkOperationError(context, failure, attempt - 1, settings.secretKey);
+    if (failure && remaining <= 0) throw clerkCallFailed(context, failure, attempt - 1, settings.secretKey);
     const timeoutMs = Math.min(settings.requestTimeoutMs, remaining > 0 ? remaining : Infinity);
     try {
       const answer = await withTimeout(request(client), timeoutMs).finally(answered);
       try {
         return expect(answer);
       } catch (error) {
-        const message = messageOf(error);
-        throw new UnexpectedAnswerError(
-          redact(
-            `${context.spec.resourceType} ${describeIds(context)}: ${context.operation}: Clerk's answer (a success status) was not what Clerk sends: ${message}`,
-            settings.secretKey,
-          ),
-        );
+        throw unexpectedAnswer(context, messageOf(error), settings.secretKey);
       }
     } catch (error) {
       if (error instanceof UnexpectedAnswerError) throw error;
@@ -68,13 +52,13 @@ export async function callClerk<T>(
       // Clerk: report Clerk's last real answer (status, code, trace id) rather than a "timeout".
       const cutShort = error instanceof TimeoutError && timeoutMs < settings.requestTimeoutMs;
       if (cutShort && failure?.status !== undefined)
-        throw new ClerkOperationError(context, failure, attempt, settings.secretKey);
+        throw clerkCallFailed(context, failure, attempt, settings.secretKey);
       failure = toAttemptFailure(error);
     }
     const wait = retryDelay(failure, attempt);
     const retriesLeft = attempt <= settings.maxRetries;
     if (wait === undefined || !retriesLeft || Date.now() + wait > deadline) {
-      throw new ClerkOperationError(context, failure, attempt, settings.secretKey);
+      throw clerkCallFailed(context, failure, attempt, settings.secretKey);
     }
     await sleep(wait);
   }

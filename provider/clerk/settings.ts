@@ -1,3 +1,6 @@
+import { invalidSetting, missingSecretKey } from "../core/errors";
+import { instanceKindOf } from "../core/instances";
+
 /** A request budget: at most `requests` requests in any window of `windowMs` milliseconds. */
 export interface RateLimit {
   requests: number;
@@ -50,26 +53,6 @@ const clerkRateLimits = {
   production: { requests: 1000, windowMs: 10_000 },
 } as const;
 
-/** The error for a hook that runs without any secret key; it says how to set one. */
-export class MissingSecretKeyError extends Error {
-  constructor() {
-    const message =
-      "No Clerk secret key is configured. Set it with `pulumi config set --secret clerk:secretKey <key>` " +
-      "or the CLERK_SECRET_KEY environment variable.";
-    super(message);
-    // Kept as an own property for provider code serialized by value (see `keepMessage` in errors.ts).
-    Object.defineProperty(this, "message", { value: message, writable: true, configurable: true });
-    this.name = "MissingSecretKeyError";
-  }
-}
-
-/** Which kind of Clerk instance a secret key belongs to, from its prefix. */
-export function instanceKindOf(secretKey: string): "development" | "production" | "unknown" {
-  if (secretKey.startsWith("sk_test_")) return "development";
-  if (secretKey.startsWith("sk_live_")) return "production";
-  return "unknown";
-}
-
 /**
  * Resolves the settings: each from the stack config `clerk:<name>` first, then its environment
  * variable, then the default. Pacing defaults to Clerk's published limit for the key's instance
@@ -82,7 +65,7 @@ export function resolveSettings(configured: ConfiguredValues, env: NodeJS.Proces
   const read = (name: (typeof settingNames)[number]) =>
     present(configured[name]) ?? present(env[environmentNames[name]]);
   const secretKey = read("secretKey");
-  if (secretKey === undefined) throw new MissingSecretKeyError();
+  if (secretKey === undefined) throw missingSecretKey();
   const apiUrl = read("apiUrl");
   const rateLimitText = read("rateLimit");
   const instance = instanceKindOf(secretKey);
@@ -102,7 +85,7 @@ function readCount(name: string, text: string | undefined, fallback: number): nu
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`clerk:${name} must be a whole number of at least 0, got ${JSON.stringify(text)}`);
+    throw invalidSetting(name, "be a whole number of at least 0", text);
   }
   return value;
 }
@@ -112,9 +95,7 @@ export function parseRateLimit(text: string): RateLimit | undefined {
   if (text.trim() === "off") return undefined;
   const match = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*s\s*$/.exec(text);
   if (!match || Number(match[1]) < 1 || Number(match[2]) <= 0) {
-    throw new Error(
-      `clerk:rateLimit must look like "100/10s" (requests per seconds) or "off", got ${JSON.stringify(text)}`,
-    );
+    throw invalidSetting("rateLimit", 'look like "100/10s" (requests per seconds) or "off"', text);
   }
   return { requests: Number(match[1]), windowMs: Math.round(Number(match[2]) * 1000) };
 }

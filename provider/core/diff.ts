@@ -1,8 +1,8 @@
 import { containsUnknown, getOwn, isPlainObject, isUnknown, jsonEqual, type JsonObject } from "./json";
 import type { KindSpec } from "./kinds";
 import type { OwnershipTree } from "./ownership";
-import { withoutNulls } from "./project";
-import type { MetadataInputs, MetadataOutputs } from "./state";
+import { withoutNulls } from "./projection";
+import type { MetadataInputs, MetadataOutputs } from "./outputs";
 
 /** What a diff decides: whether anything changes, and which identity inputs force a replacement. */
 export interface MetadataDiff {

@@ -1,3 +1,5 @@
+import { getOwn, isPlainObject, setOwn } from "./json";
+
 /** A path to a key inside a metadata field: one object key per level (arrays are leaves). */
 export type KeyPath = readonly string[];
 
@@ -15,4 +17,34 @@ export function formatPath(root: string, path: readonly (string | number)[]): st
     else out += `[${JSON.stringify(segment)}]`;
   }
   return out;
+}
+
+/** The value at `path` inside `root`, or `undefined` when some key on the way is missing or not an object. */
+export function getAt(root: unknown, path: KeyPath): unknown {
+  let node = root;
+  for (const key of path) {
+    if (!isPlainObject(node) || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+/**
+ * Sets `value` at `path` inside `root`, creating (or replacing non-object values by) containers on
+ * the way. Every key, `"__proto__"` included, is set as an own property.
+ */
+export function setAt<T>(root: { [key: string]: T | object }, path: KeyPath, value: T): void {
+  let node: Record<string, unknown> = root;
+  for (const key of path.slice(0, -1)) {
+    if (!isPlainObject(getOwn(node, key))) setOwn(node, key, {});
+    node = getOwn(node, key) as Record<string, unknown>;
+  }
+  setOwn(node, path[path.length - 1], value);
+}
+
+/** True when one path equals the other or lies inside it (the empty path overlaps every path). */
+export function pathsOverlap(a: KeyPath, b: KeyPath): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -21,8 +21,6 @@ export interface KindSpec {
   idFields: readonly IdField[];
   /** The metadata fields this kind has. */
   metadataFields: readonly MetadataField[];
-  /** Whether Clerk offers a replace (`PUT …/metadata`) for this kind. */
-  canReplace: boolean;
 }
 
 const userId: IdField = { name: "userId", prefix: "user_" };
@@ -36,7 +34,6 @@ export const kinds: Readonly<Record<KindName, KindSpec>> = {
     entity: "user",
     idFields: [userId],
     metadataFields: ["publicMetadata", "privateMetadata", "unsafeMetadata"],
-    canReplace: true,
   },
   organization: {
     name: "organization",
@@ -44,7 +41,6 @@ export const kinds: Readonly<Record<KindName, KindSpec>> = {
     entity: "organization",
     idFields: [organizationId],
     metadataFields: ["publicMetadata", "privateMetadata"],
-    canReplace: true,
   },
   organizationMembership: {
     name: "organizationMembership",
@@ -52,7 +48,6 @@ export const kinds: Readonly<Record<KindName, KindSpec>> = {
     entity: "organization membership",
     idFields: [organizationId, userId],
     metadataFields: ["publicMetadata", "privateMetadata"],
-    canReplace: false,
   },
 };
 

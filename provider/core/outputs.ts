@@ -1,7 +1,7 @@
 import type { JsonObject } from "./json";
 import type { EntityIds, KindSpec, MetadataField } from "./kinds";
 import { ownershipOf, type OwnershipTree } from "./ownership";
-import { projectOwned } from "./project";
+import { projectOwned } from "./projection";
 
 /** The resolved inputs of any of the three resources, as check returns them. */
 export interface MetadataInputs extends EntityIds {
@@ -23,6 +23,11 @@ export interface MetadataOutputs extends EntityIds {
   unsafeMetadata?: JsonObject;
   authoritative: boolean;
   ownership: Partial<Record<MetadataField, OwnershipTree>>;
+  /**
+   * A random id the resource gets at create and keeps for life. It tells a resource's own
+   * earlier writes from other resources' writes to the same entity (see the hooks' write ledger).
+   */
+  writerId?: string;
 }
 
 /** The metadata fields a resource declares, in the kind's order. */
@@ -48,7 +53,7 @@ export function idsOf(spec: KindSpec, values: EntityIds): EntityIds {
 /**
  * Shapes the outputs of a resource from what Clerk holds (`remote`, every field of the entity)
  * and what the resource owns: each owned field is projected onto its owned paths, or kept whole
- * when the resource is authoritative.
+ * when the resource is authoritative. `writerId` is carried as given.
  */
 export function buildOutputs(
   spec: KindSpec,
@@ -56,8 +61,10 @@ export function buildOutputs(
   authoritative: boolean,
   ownership: MetadataOutputs["ownership"],
   remote: Partial<Record<MetadataField, JsonObject>>,
+  writerId?: string,
 ): MetadataOutputs {
   const outputs: MetadataOutputs = { ...idsOf(spec, ids), authoritative, ownership };
+  if (writerId !== undefined) outputs.writerId = writerId;
   for (const field of spec.metadataFields) {
     const tree = ownership[field];
     if (tree === undefined) continue;
@@ -65,4 +72,19 @@ export function buildOutputs(
     outputs[field] = authoritative ? held : projectOwned(held, tree);
   }
   return outputs;
+}
+
+/**
+ * The inputs a program would declare to produce `outputs`: the ids, `authoritative` when true,
+ * and each owned field holding what Clerk holds at the owned paths (a vanished leaf is absent, a
+ * declared-`null` leaf that is still absent is `null`). `read` returns them, so Pulumi's display,
+ * which compares old inputs with new ones, shows drift key by key, and `ignoreChanges` keeps it.
+ */
+export function inputsOfOutputs(spec: KindSpec, outputs: MetadataOutputs): MetadataInputs {
+  const inputs: MetadataInputs = idsOf(spec, outputs);
+  for (const field of spec.metadataFields) {
+    if (outputs.ownership?.[field] !== undefined) inputs[field] = outputs[field] ?? {};
+  }
+  if (outputs.authoritative) inputs.authoritative = true;
+  return inputs;
 }

@@ -1,5 +1,5 @@
-import { getOwn, isPlainObject, setOwn, type JsonObject, type JsonValue } from "./json";
-import type { KeyPath } from "./paths";
+import { isPlainObject, type JsonObject, type JsonValue } from "./json";
+import { setAt, type KeyPath } from "./keyPaths";
 
 /** How a resource owns a leaf: it sets a value there (`"set"`) or requires the key to be absent (`"absent"`). */
 export type LeafMark = "set" | "absent";
@@ -47,34 +47,4 @@ export function listOwned(tree: OwnershipTree, prefix: KeyPath = []): { path: Ke
     else owned.push(...listOwned(node, path));
   }
   return owned;
-}
-
-/** The value at `path` inside `root`, or `undefined` when some key on the way is missing or not an object. */
-export function getAt(root: unknown, path: KeyPath): unknown {
-  let node = root;
-  for (const key of path) {
-    if (!isPlainObject(node) || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
-    node = node[key];
-  }
-  return node;
-}
-
-/**
- * Sets `value` at `path` inside `root`, creating (or replacing non-object values by) containers on
- * the way. Every key, `"__proto__"` included, is set as an own property.
- */
-export function setAt<T>(root: { [key: string]: T | object }, path: KeyPath, value: T): void {
-  let node: Record<string, unknown> = root;
-  for (const key of path.slice(0, -1)) {
-    if (!isPlainObject(getOwn(node, key))) setOwn(node, key, {});
-    node = getOwn(node, key) as Record<string, unknown>;
-  }
-  setOwn(node, path[path.length - 1], value);
-}
-
-/** True when one path equals the other or lies inside it. */
-export function pathsOverlap(a: KeyPath, b: KeyPath): boolean {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -1,6 +1,6 @@
 import { getOwn, isPlainObject, type JsonObject } from "./json";
-import { collectLeaves, getAt, listOwned, setAt, type Leaf, type OwnershipTree } from "./ownership";
-import type { KeyPath } from "./paths";
+import { getAt, pathsOverlap, setAt, type KeyPath } from "./keyPaths";
+import { collectLeaves, listOwned, type Leaf, type OwnershipTree } from "./ownership";
 
 /**
  * Builds the body of one deep-merge PATCH that sets every leaf of `set` and sends `null` for
@@ -37,28 +37,41 @@ export function createPatch(declared: JsonObject): JsonObject {
 /**
  * The patch that moves a field from what a resource owned (`previouslyOwned`) to a new
  * declaration: every declared leaf is set again (so drift is corrected), and every leaf owned
- * before but no longer declared is removed with `null`, at any depth.
+ * before but no longer declared is removed with `null`, at any depth, except where it overlaps
+ * a path in `keep` (a leaf another resource has written).
  */
-export function updatePatch(previouslyOwned: OwnershipTree, declared: JsonObject): JsonObject {
-  const removed = listOwned(previouslyOwned).map((owned) => owned.path);
-  return buildPatch(collectLeaves(declared), removed);
+export function updatePatch(
+  previouslyOwned: OwnershipTree,
+  declared: JsonObject,
+  keep: readonly KeyPath[] = [],
+): JsonObject {
+  return buildPatch(collectLeaves(declared), removable(previouslyOwned, keep));
 }
 
-/** The patch that gives up a field: `null` for every owned leaf, nothing for anything else. */
-export function deletePatch(owned: OwnershipTree): JsonObject {
-  return buildPatch(
-    [],
-    listOwned(owned).map((leaf) => leaf.path),
-  );
+/** The patch that gives up a field: `null` for every owned leaf that does not overlap `keep`, nothing for anything else. */
+export function deletePatch(owned: OwnershipTree, keep: readonly KeyPath[] = []): JsonObject {
+  return buildPatch([], removable(owned, keep));
+}
+
+/** The owned paths of a tree that overlap no path of `keep`. */
+function removable(owned: OwnershipTree, keep: readonly KeyPath[]): KeyPath[] {
+  return listOwned(owned)
+    .map((leaf) => leaf.path)
+    .filter((path) => !keep.some((kept) => pathsOverlap(kept, path)));
 }
 
 /**
  * The patch that makes a field hold exactly `declared` when Clerk holds `remote` and offers no
  * replace: every declared leaf is set and every remote key that the declaration does not
- * contain is removed, at any depth (a declared empty object keeps its container).
+ * contain is removed, at any depth (a declared empty object keeps its container), except the
+ * paths in `keep` and what lies on the way to them or inside them.
  */
-export function exactPatch(remote: JsonObject, declared: JsonObject): JsonObject {
-  const patch = buildPatch(collectLeaves(declared), undeclaredPaths(remote, declared));
+export function exactPatch(
+  remote: JsonObject,
+  declared: JsonObject,
+  keep: readonly KeyPath[] = [],
+): JsonObject {
+  const patch = buildPatch(collectLeaves(declared), undeclaredPaths(remote, declared, keep));
   for (const path of emptyContainers(declared)) {
     if (!isPlainObject(getAt(remote, path)) && getAt(patch, path) === undefined) setAt(patch, path, {});
   }
@@ -77,14 +90,23 @@ function emptyContainers(declared: JsonObject, prefix: KeyPath = []): KeyPath[] 
   return paths;
 }
 
-function undeclaredPaths(remote: JsonObject, declared: JsonObject, prefix: KeyPath = []): KeyPath[] {
+function undeclaredPaths(
+  remote: JsonObject,
+  declared: JsonObject,
+  keep: readonly KeyPath[],
+  prefix: KeyPath = [],
+): KeyPath[] {
   const paths: KeyPath[] = [];
   for (const [key, value] of Object.entries(remote)) {
     const path = [...prefix, key];
     const wanted = Object.prototype.hasOwnProperty.call(declared, key) ? declared[key] : undefined;
-    if (wanted === undefined || wanted === null) paths.push(path);
+    const kept = keep.filter((k) => pathsOverlap(k, path));
+    const undeclared = wanted === undefined || wanted === null;
+    if (undeclared && kept.length === 0) paths.push(path);
+    else if (undeclared && isPlainObject(value) && kept.every((k) => k.length > path.length))
+      paths.push(...undeclaredPaths(value as JsonObject, {}, kept, path));
     else if (isPlainObject(wanted) && isPlainObject(value))
-      paths.push(...undeclaredPaths(value as JsonObject, wanted as JsonObject, path));
+      paths.push(...undeclaredPaths(value as JsonObject, wanted as JsonObject, kept, path));
   }
   return paths;
 }

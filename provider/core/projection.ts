@@ -1,5 +1,6 @@
 import { setOwn, type JsonObject, type JsonValue } from "./json";
-import { getAt, listOwned, setAt, type OwnershipTree } from "./ownership";
+import { getAt, setAt } from "./keyPaths";
+import { listOwned, type OwnershipTree } from "./ownership";
 
 /**
  * What Clerk holds at the paths a resource owns, and nothing else: a path missing in Clerk is

@@ -8,7 +8,7 @@ import {
   type JsonValue,
 } from "./json";
 import { isWellFormedId, type KindSpec } from "./kinds";
-import { formatPath } from "./paths";
+import { formatPath } from "./keyPaths";
 
 /** A rejected input: the full property path and what is wrong with it. */
 export interface CheckFailure {

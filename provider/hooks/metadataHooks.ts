@@ -1,35 +1,32 @@
 /**
- * The hooks of the three resources, shared and keyed by kind. Each resource's provider object
- * only forwards to these functions through this module object, so Pulumi serializes the
- * provider as a `require` of this module rather than by value, and keeps `__provider` small.
- * Nothing here runs at import time: settings and the Clerk client are resolved inside hooks.
+ * The hooks of the three resources, shared and keyed by kind. They only load settings, ask the
+ * pure core what to send, send it through the kind's Clerk calls and shape what comes back.
+ * Each resource's provider object forwards to these functions through this module object, so
+ * Pulumi serializes the provider as a `require` of this module rather than by value, and keeps
+ * `__provider` small. Nothing here runs at import time: settings and the Clerk client are
+ * resolved inside hooks.
  */
+import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { patchEntity, readEntity, replaceEntity, type EntityMetadata } from "./clerk/gateway";
-import { ClerkOperationError, isNotFound } from "./clerk/errors";
-import { registry } from "./clerk/registry";
-import { resolveSettings, settingNames, type ClerkSettings, type ConfiguredValues } from "./clerk/settings";
-import type { JsonObject } from "./core/json";
-import {
-  describeEntity,
-  idsFromResourceId,
-  kinds,
-  resourceIdOf,
-  type KindName,
-  type KindSpec,
-} from "./core/kinds";
-import { diffResource } from "./core/diff";
-import { createPatch, deletePatch, exactPatch, isEmptyPatch, updatePatch } from "./core/patch";
-import { withoutNulls } from "./core/project";
+import type { EntityMetadata } from "../clerk/answers";
+import type { MetadataApi } from "../clerk/metadataApi";
+import { metadataApis } from "../clerk/metadataApis";
+import { registry } from "../clerk/registry";
+import { resolveSettings, settingNames, type ClerkSettings, type ConfiguredValues } from "../clerk/settings";
+import { diffResource } from "../core/diff";
+import { isNotFound, malformedResourceId } from "../core/errors";
+import { idsFromResourceId, kinds, resourceIdOf, type EntityIds, type KindName } from "../core/kinds";
 import {
   buildOutputs,
-  declaredFields,
   idsOf,
+  inputsOfOutputs,
   ownershipOfInputs,
   type MetadataInputs,
   type MetadataOutputs,
-} from "./core/state";
-import { checkInputs } from "./core/validate";
+} from "../core/outputs";
+import { exactBody, planDelete, planWrite, type FieldPaths, type WritePlan } from "../core/plan";
+import { checkInputs } from "../core/validate";
+import { runGuarded } from "./writeLedger";
 
 /** Stores the stack's `clerk:` configuration for every hook of this process (secret values stay in memory only). */
 export async function configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -59,14 +56,7 @@ export async function diff(
   olds: MetadataOutputs,
   news: MetadataInputs,
 ): Promise<pulumi.dynamic.DiffResult> {
-  const spec = kinds[kind];
-  const { changes, replaces } = diffResource(spec, olds, news);
-  return {
-    changes,
-    replaces,
-    deleteBeforeReplace: false,
-    stables: replaces.length ? [] : spec.idFields.map((f) => f.name),
-  };
+  return diffResource(kinds[kind], olds, news);
 }
 
 /**
@@ -80,14 +70,17 @@ export async function create(
 ): Promise<pulumi.dynamic.CreateResult<MetadataOutputs>> {
   const spec = kinds[kind];
   const ids = idsOf(spec, inputs);
-  const held = await apply(settings(), spec, inputs, {}, "create");
-  return { id: resourceIdOf(spec, ids), outs: outputsAfterApply(spec, inputs, held) };
+  const writerId = randomUUID();
+  const held = await write(kind, ids, writerId, "create", (api, keep) =>
+    planWrite(spec, !!api.replace, inputs, {}, keep),
+  );
+  return { id: resourceIdOf(spec, ids), outs: outputsAfterWrite(kind, inputs, held, writerId) };
 }
 
 /**
  * Moves Clerk from what the old outputs owned to the new inputs with one request: every owned
  * leaf of the new inputs is set again (so drift is corrected) and every leaf that is no longer
- * declared is removed, at any depth.
+ * declared is removed, at any depth, unless another resource wrote it in this deployment.
  */
 export async function update(
   kind: KindName,
@@ -96,141 +89,132 @@ export async function update(
   news: MetadataInputs,
 ): Promise<pulumi.dynamic.UpdateResult<MetadataOutputs>> {
   const spec = kinds[kind];
-  const held = await apply(settings(), spec, news, olds.ownership ?? {}, "update");
-  return { outs: outputsAfterApply(spec, news, held) };
+  const ids = idsOf(spec, news);
+  const writerId = olds.writerId ?? randomUUID();
+  const held = await write(kind, ids, writerId, "update", (api, keep) =>
+    planWrite(spec, !!api.replace, news, olds.ownership ?? {}, keep),
+  );
+  return { outs: outputsAfterWrite(kind, news, held, writerId) };
 }
 
-/** Removes every owned leaf with one request; foreign keys stay. A missing entity counts as already deleted. */
+/**
+ * Removes every owned leaf with one request, except leaves another resource wrote in this
+ * deployment; foreign keys stay. A missing entity counts as already deleted.
+ */
 export async function remove(kind: KindName, _id: string, olds: MetadataOutputs): Promise<void> {
   const spec = kinds[kind];
-  const ids = idsOf(spec, olds);
-  const current = settings();
-  const fields = Object.keys(olds.ownership ?? {}) as (keyof MetadataOutputs["ownership"])[];
   try {
-    if (olds.authoritative) {
-      await writeExactly(current, spec, ids, Object.fromEntries(fields.map((f) => [f, {}])), "delete");
-      return;
-    }
-    const patch: EntityMetadata = {};
-    for (const field of fields) {
-      const fieldPatch = deletePatch(olds.ownership[field] ?? {});
-      if (!isEmptyPatch(fieldPatch)) patch[field] = fieldPatch;
-    }
-    if (Object.keys(patch).length > 0)
-      await patchEntity(current, spec, ids, patch, "delete (remove owned keys)");
+    await write(kind, idsOf(spec, olds), olds.writerId ?? randomUUID(), "delete", (api, keep) =>
+      planDelete(spec, !!api.replace, olds, keep),
+    );
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
 }
 
+/** What `read` answers: Pulumi's `ReadResult`, with inputs typed as inputs. */
+export interface ReadAnswer {
+  id: string;
+  props: MetadataOutputs | undefined;
+  inputs?: MetadataInputs;
+}
+
 /**
- * Reads the entity with one GET and returns outputs holding Clerk's values at the owned paths
- * only (the whole field when authoritative), with the ownership unchanged. An entity that is
- * gone returns an empty id, so Pulumi drops it from state. For `import` (no old outputs) the
- * resource owns nothing yet; the next update adopts what the program declares.
+ * Reads the entity with one GET. Outputs hold Clerk's values at the owned paths only (the whole
+ * field when authoritative), with the ownership unchanged; inputs are what the program would
+ * declare to produce them, so a refresh shows drift key by key. An entity that is gone returns
+ * an empty id, so Pulumi drops it from state.
  */
-export async function read(
-  kind: KindName,
-  id: string,
-  olds: Partial<MetadataOutputs>,
-): Promise<pulumi.dynamic.ReadResult<MetadataOutputs>> {
+export async function read(kind: KindName, id: string, olds: Partial<MetadataOutputs>): Promise<ReadAnswer> {
   const spec = kinds[kind];
   const ids = idsFromResourceId(spec, id);
-  if (!ids) {
-    throw new Error(
-      `${spec.resourceType}: cannot read id ${JSON.stringify(id)}: expected ${spec.idFields.map((f) => `${f.prefix}…`).join("/")}`,
-    );
+  if (!ids) throw malformedResourceId(spec, id);
+  let held: EntityMetadata;
+  try {
+    held = await metadataApis[kind].read(settings(), ids, "read metadata");
+  } catch (error) {
+    if (isNotFound(error)) return { id: "", props: undefined };
+    throw error;
   }
-  const held = await readEntity(settings(), spec, ids);
-  if (held === undefined) return { id: "", props: undefined };
-  const outs = buildOutputs(spec, ids, olds.authoritative ?? false, olds.ownership ?? {}, held);
-  return { id, props: outs };
+  const outs = buildOutputs(
+    spec,
+    ids,
+    olds.authoritative ?? false,
+    olds.ownership ?? {},
+    held,
+    olds.writerId,
+  );
+  return { id, props: outs, inputs: inputsOfOutputs(spec, outs) };
 }
 
 function settings(): ClerkSettings {
   return resolveSettings(registry().configured, process.env);
 }
 
-/** Writes the new inputs over what `previouslyOwned` held and resolves to Clerk's metadata afterwards. */
-async function apply(
-  current: ClerkSettings,
-  spec: KindSpec,
-  inputs: MetadataInputs,
-  previouslyOwned: MetadataOutputs["ownership"],
-  operation: "create" | "update",
-): Promise<EntityMetadata> {
-  const ids = idsOf(spec, inputs);
-  if (inputs.authoritative) {
-    const wanted: EntityMetadata = {};
-    for (const field of new Set([...Object.keys(previouslyOwned), ...declaredFields(spec, inputs)]) as Set<
-      keyof EntityMetadata
-    >) {
-      wanted[field] = withoutNulls(inputs[field] ?? {});
-    }
-    return writeExactly(current, spec, ids, wanted, operation);
-  }
-  const patch: EntityMetadata = {};
-  for (const field of spec.metadataFields) {
-    const declared = inputs[field];
-    const owned = previouslyOwned[field];
-    if (declared === undefined && owned === undefined) continue;
-    const fieldPatch = owned === undefined ? createPatch(declared ?? {}) : updatePatch(owned, declared ?? {});
-    if (!isEmptyPatch(fieldPatch)) patch[field] = fieldPatch;
-  }
-  if (Object.keys(patch).length > 0)
-    return patchEntity(current, spec, ids, patch, `${operation} (set owned keys)`);
-  const held = await readEntity(current, spec, ids, `${operation} (check that it exists)`);
-  if (held === undefined) throw notFound(current, spec, ids, operation);
-  return held;
+/**
+ * Plans a write of resource `writerId` with the kind's Clerk calls (guarded by the process's
+ * write ledger), sends it, and resolves to what Clerk holds after it (`undefined` if nothing was sent).
+ */
+function write(
+  kind: KindName,
+  ids: EntityIds,
+  writerId: string,
+  operation: "create" | "update" | "delete",
+  plan: (api: MetadataApi, keep: FieldPaths) => WritePlan,
+): Promise<EntityMetadata | undefined> {
+  const current = settings();
+  const api = metadataApis[kind];
+  const entity = `${current.apiUrl ?? ""}|${kind}|${resourceIdOf(kinds[kind], ids)}`;
+  return runGuarded(
+    entity,
+    writerId,
+    (keep) => plan(api, keep),
+    (planned) => send(api, current, ids, planned, operation),
+  );
 }
 
-/** Makes each given field hold exactly the given object: one PUT where Clerk has it, else a GET and a PATCH. */
-async function writeExactly(
+/** Sends a planned request: what Clerk holds afterwards, or `undefined` when nothing was sent. */
+async function send(
+  api: MetadataApi,
   current: ClerkSettings,
-  spec: KindSpec,
-  ids: MetadataInputs,
-  wanted: EntityMetadata,
+  ids: EntityIds,
+  { request }: WritePlan,
   operation: string,
-): Promise<EntityMetadata> {
-  if (Object.keys(wanted).length === 0) {
-    const held = await readEntity(current, spec, ids, `${operation} (check that it exists)`);
-    if (held === undefined) throw notFound(current, spec, ids, operation);
-    return held;
+): Promise<EntityMetadata | undefined> {
+  switch (request.action) {
+    case "nothing":
+      return undefined;
+    case "exists":
+      return api.read(current, ids, `${operation} (check that it exists)`);
+    case "patch": {
+      const purpose = operation === "delete" ? "remove owned keys" : "set owned keys";
+      return api.patch(current, ids, request.body, `${operation} (${purpose})`);
+    }
+    case "replace":
+      return api.replace!(current, ids, request.fields, `${operation} (replace fields)`);
+    case "exact": {
+      const held = await api.read(current, ids, `${operation} (read before replacing fields)`);
+      const body = exactBody(held, request.fields, request.keep);
+      if (Object.keys(body).length === 0) return held;
+      return api.patch(current, ids, body, `${operation} (replace fields)`);
+    }
   }
-  if (spec.canReplace) return replaceEntity(current, spec, ids, wanted, `${operation} (replace fields)`);
-  const held = await readEntity(current, spec, ids, `${operation} (read before replacing fields)`);
-  if (held === undefined) throw notFound(current, spec, ids, operation);
-  const patch: EntityMetadata = {};
-  for (const [field, value] of Object.entries(wanted) as [keyof EntityMetadata, JsonObject][]) {
-    const fieldPatch = exactPatch(held[field] ?? {}, value);
-    if (!isEmptyPatch(fieldPatch)) patch[field] = fieldPatch;
-  }
-  if (Object.keys(patch).length === 0) return held;
-  return patchEntity(current, spec, ids, patch, `${operation} (replace fields)`);
 }
 
-function outputsAfterApply(spec: KindSpec, inputs: MetadataInputs, held: EntityMetadata): MetadataOutputs {
+function outputsAfterWrite(
+  kind: KindName,
+  inputs: MetadataInputs,
+  held: EntityMetadata | undefined,
+  writerId: string,
+): MetadataOutputs {
+  const spec = kinds[kind];
+  const ownership = ownershipOfInputs(spec, inputs);
   return buildOutputs(
     spec,
     idsOf(spec, inputs),
     inputs.authoritative ?? false,
-    ownershipOfInputs(spec, inputs),
-    held,
-  );
-}
-
-function notFound(current: ClerkSettings, spec: KindSpec, ids: MetadataInputs, operation: string): Error {
-  return new ClerkOperationError(
-    { operation, spec, ids },
-    {
-      status: 404,
-      code: "resource_not_found",
-      message: `${describeEntity(spec, ids)} does not exist`,
-      longMessage: undefined,
-      traceId: undefined,
-      retryAfter: undefined,
-    },
-    1,
-    current.secretKey,
+    ownership,
+    held ?? {},
+    writerId,
   );
 }

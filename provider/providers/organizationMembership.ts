@@ -3,6 +3,6 @@
  * provider that is a module's export as one `require` of that module (when the package is
  * installed), which keeps the `__provider` stored in every resource's state small.
  */
-import { metadataProvider } from "../resources/metadataProvider";
+import { metadataProvider } from "./metadataProvider";
 
 export = metadataProvider("organizationMembership");

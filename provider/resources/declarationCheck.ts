@@ -1,14 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { KindSpec } from "../core/kinds";
-import { findNonJsonValues, type CheckFailure } from "../core/validate";
-
-/** A declaration that Pulumi could not even carry to the provider: it names every bad path. */
-export class InvalidDeclarationError extends Error {
-  constructor(resource: string, failures: CheckFailure[]) {
-    super(`${resource}: ${failures.map((f) => `${f.property} ${f.reason}`).join("; ")}`);
-    this.name = "InvalidDeclarationError";
-  }
-}
+import { nonJsonDeclaration } from "../core/errors";
+import { findNonJsonValues } from "../core/validate";
 
 function isDeferred(value: unknown): boolean {
   return pulumi.Output.isInstance(value) || typeof (value as { then?: unknown } | null)?.then === "function";
@@ -23,5 +16,5 @@ function isDeferred(value: unknown): boolean {
  */
 export function assertDeclarable(spec: KindSpec, name: string, args: Record<string, unknown>): void {
   const failures = spec.metadataFields.flatMap((field) => findNonJsonValues(field, args[field], isDeferred));
-  if (failures.length > 0) throw new InvalidDeclarationError(`${spec.resourceType} "${name}"`, failures);
+  if (failures.length > 0) throw nonJsonDeclaration(`${spec.resourceType} "${name}"`, failures);
 }

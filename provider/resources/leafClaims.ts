@@ -1,16 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { containsUnknown, type JsonObject } from "../core/json";
-import {
-  describeEntity,
-  resourceIdOf,
-  type EntityIds,
-  type KindSpec,
-  type MetadataField,
-} from "../core/kinds";
-import { collectLeaves, pathsOverlap } from "../core/ownership";
-import { formatPath, type KeyPath } from "../core/paths";
+import { leafConflict } from "../core/errors";
+import type { JsonObject } from "../core/json";
+import { formatPath, pathsOverlap, type KeyPath } from "../core/keyPaths";
+import { resourceIdOf, type EntityIds, type KindSpec, type MetadataField } from "../core/kinds";
+import { collectLeaves } from "../core/ownership";
 
-/** One declared leaf of one resource, as a program registers it. */
+/** One path a resource of the program declares on one entity (the whole field when authoritative). */
 interface Claim {
   resource: string;
   field: MetadataField;
@@ -30,65 +25,82 @@ function claimsOfThisRun(): Map<string, Claim[]> {
 }
 
 /**
- * Records the leaves a resource declares on its entity and returns one message per leaf that
- * another resource of the same program already declares (the same path, or one inside the
- * other) on the same entity. Pure bookkeeping: no request.
+ * Records the paths a resource declares on its entity: each declared leaf, or the whole field
+ * (the empty path) when the resource is authoritative. Pure bookkeeping: no request.
  */
-export function claimLeaves(
+export function claimPaths(
   spec: KindSpec,
   resource: string,
   ids: EntityIds,
   fields: Partial<Record<MetadataField, JsonObject>>,
-): string[] {
+  authoritative: boolean,
+): void {
   const entity = `${spec.name}:${resourceIdOf(spec, ids)}`;
   const claims = claimsOfThisRun();
-  const existing = claims.get(entity) ?? [];
-  const conflicts: string[] = [];
   const mine: Claim[] = [];
   for (const field of spec.metadataFields) {
     const declared = fields[field];
     if (declared === undefined) continue;
-    for (const leaf of collectLeaves(declared)) {
-      const claim = { resource, field, path: leaf.path };
-      const other = existing.find(
-        (c) => c.resource !== resource && c.field === field && pathsOverlap(c.path, leaf.path),
-      );
-      if (other) {
-        conflicts.push(
-          `${resource} and ${other.resource} both declare ${formatPath(field, leaf.path)} of ${describeEntity(spec, ids)}; ` +
-            "a leaf must be owned by one resource only.",
-        );
-      }
-      mine.push(claim);
-    }
+    const paths = authoritative ? [[]] : collectLeaves(declared).map((leaf) => leaf.path);
+    for (const path of paths) mine.push({ resource, field, path });
   }
-  claims.set(entity, [...existing.filter((c) => c.resource !== resource), ...mine]);
-  return conflicts;
+  claims.set(entity, [...(claims.get(entity) ?? []).filter((c) => c.resource !== resource), ...mine]);
 }
 
 /**
- * Reports, as a Pulumi error on `resource` (which fails the preview before any request), every
- * leaf it declares that another resource of the program also declares on the same entity.
- * Runs once the ids and metadata are known; unknown values cannot conflict yet.
+ * The first path `resource` claims on its entity that another resource of the program also
+ * claims (the same path, or one inside the other), as an error naming both resources, the
+ * entity and the path; `undefined` when there is none.
  */
-export function reportLeafConflicts(
-  resource: pulumi.Resource,
+export function conflictOf(spec: KindSpec, resource: string, ids: EntityIds): Error | undefined {
+  const claims = claimsOfThisRun().get(`${spec.name}:${resourceIdOf(spec, ids)}`) ?? [];
+  for (const mine of claims.filter((c) => c.resource === resource)) {
+    const other = claims.find(
+      (c) => c.resource !== resource && c.field === mine.field && pathsOverlap(c.path, mine.path),
+    );
+    if (other) {
+      const path = mine.path.length >= other.path.length ? mine.path : other.path;
+      return leafConflict(resource, other.resource, spec, ids, formatPath(mine.field, path));
+    }
+  }
+  return undefined;
+}
+
+/** `Output.apply` with the SDK's `runWithUnknowns` flag (sdk/nodejs/output.ts `OutputImpl.apply`, v3.248.0). */
+type ApplyWithUnknowns = (
+  func: (values: unknown[]) => Promise<undefined>,
+  runWithUnknowns: true,
+) => pulumi.Output<undefined>;
+
+/**
+ * An input that fails the program when the resource declares a path another resource of the
+ * same program declares on the same entity. It resolves once the ids and metadata are known,
+ * and after every resource declared in the same turn of the program has claimed its paths, so
+ * both resources of a conflict fail, before either registers (so before any request). A
+ * rejected input fails the program run: the runtime re-raises it as an unhandled rejection
+ * (sdk/nodejs/runtime/resource.ts `runAsyncResourceOp`, v3.248.0), whereas `pulumi.log.error`
+ * does not fail a run (pulumi/pulumi#5085). Unknown values (preview) cannot conflict yet.
+ */
+export function leafClaimCheck(
   spec: KindSpec,
-  name: string,
+  resource: string,
   args: Record<string, unknown>,
-): void {
+): pulumi.Output<undefined> {
   const idNames = spec.idFields.map((f) => f.name);
-  const inputs = [...idNames, ...spec.metadataFields].map((key) =>
-    pulumi.output(args[key] as pulumi.Input<unknown>),
-  );
-  pulumi.all(inputs).apply((values) => {
-    if (values.some((value) => containsUnknown(value))) return;
+  const keys = [...idNames, ...spec.metadataFields, "authoritative"];
+  const all = pulumi.all(keys.map((key) => args[key] as pulumi.Input<unknown>));
+  const apply = all.apply.bind(all) as unknown as ApplyWithUnknowns;
+  const verdict = apply(async (values) => {
+    if (values.some((value) => pulumi.containsUnknowns(value))) return undefined;
     const ids: EntityIds = Object.fromEntries(idNames.map((key, i) => [key, values[i] as string]));
     const fields = Object.fromEntries(
       spec.metadataFields.map((field, i) => [field, values[idNames.length + i] as JsonObject | undefined]),
     );
-    for (const message of claimLeaves(spec, `${spec.resourceType} "${name}"`, ids, fields)) {
-      void pulumi.log.error(message, resource);
-    }
-  });
+    claimPaths(spec, resource, ids, fields, values[keys.length - 1] === true);
+    await new Promise((resolve) => setImmediate(resolve));
+    const conflict = conflictOf(spec, resource, ids);
+    if (conflict) throw conflict;
+    return undefined;
+  }, true);
+  return pulumi.unsecret(verdict);
 }

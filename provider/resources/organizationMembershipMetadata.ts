@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MetadataInput, MetadataOutput } from "./inputTypes";
-import type { MetadataProvider } from "./metadataProvider";
+import type { MetadataProvider } from "../providers/metadataProvider";
 import provider = require("../providers/organizationMembership");
 import { metadataProps, withSecretOutputs } from "./registration";
-import { reportLeafConflicts } from "./leafClaims";
 import { kinds } from "../core/kinds";
 
 /** Arguments of `OrganizationMembershipMetadata`; metadata types default to Clerk's global `OrganizationMembership*Metadata` interfaces. */
@@ -71,6 +70,5 @@ export class OrganizationMembershipMetadata<
       "clerk",
       "OrganizationMembershipMetadata",
     );
-    reportLeafConflicts(this, kinds.organizationMembership, name, args as never);
   }
 }

@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MetadataInput, MetadataOutput } from "./inputTypes";
-import type { MetadataProvider } from "./metadataProvider";
+import type { MetadataProvider } from "../providers/metadataProvider";
 import provider = require("../providers/organization");
 import { metadataProps, withSecretOutputs } from "./registration";
-import { reportLeafConflicts } from "./leafClaims";
 import { kinds } from "../core/kinds";
 
 /** Arguments of `OrganizationMetadata`; metadata types default to Clerk's global `Organization*Metadata` interfaces. */
@@ -67,6 +66,5 @@ export class OrganizationMetadata<
       "clerk",
       "OrganizationMetadata",
     );
-    reportLeafConflicts(this, kinds.organization, name, args as never);
   }
 }

@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MetadataInput, MetadataOutput } from "./inputTypes";
-import type { MetadataProvider } from "./metadataProvider";
+import type { MetadataProvider } from "../providers/metadataProvider";
 import provider = require("../providers/user");
 import { metadataProps, withSecretOutputs } from "./registration";
-import { reportLeafConflicts } from "./leafClaims";
 import { kinds } from "../core/kinds";
 
 /** Arguments of `UserMetadata`; metadata types default to Clerk's global `User*Metadata` interfaces. */
@@ -72,6 +71,5 @@ export class UserMetadata<
       "clerk",
       "UserMetadata",
     );
-    reportLeafConflicts(this, kinds.user, name, args as never);
   }
 }

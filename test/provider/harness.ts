@@ -8,7 +8,7 @@ import {
 } from "../../provider";
 import type { MetadataInputs, MetadataOutputs } from "../../provider";
 import type { JsonObject } from "../../provider/core/json";
-import type { MetadataProvider } from "../../provider/resources/metadataProvider";
+import type { MetadataProvider } from "../../provider/providers/metadataProvider";
 
 /** The stack configuration a test hands to `configure`, as the dynamic-provider host would. */
 export function configRequest(values: Record<string, string>): pulumi.dynamic.ConfigureRequest {

@@ -12,7 +12,7 @@ import {
   type MetadataInputs,
   type MetadataOutputs,
 } from "../../provider";
-import type { MetadataProvider } from "../../provider/resources/metadataProvider";
+import type { MetadataProvider } from "../../provider/providers/metadataProvider";
 
 export type KindKey = "user" | "organization" | "membership";
 

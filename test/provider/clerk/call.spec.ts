@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { retryDelay } from "../../../provider/clerk/call";
-import type { AttemptFailure } from "../../../provider/clerk/errors";
+import type { AttemptFailure } from "../../../provider/core/errors";
 
 function failure(status: number | undefined, retryAfter?: number): AttemptFailure {
   return { status, code: undefined, message: "m", longMessage: undefined, traceId: undefined, retryAfter };

@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
-import {
-  instanceKindOf,
-  MissingSecretKeyError,
-  parseRateLimit,
-  resolveSettings,
-} from "../../../provider/clerk/settings";
+import { parseRateLimit, resolveSettings } from "../../../provider/clerk/settings";
+import { MissingSecretKeyError } from "../../../provider/core/errors";
+import { instanceKindOf } from "../../../provider/core/instances";
 
 describe("settings", () => {
   describe("resolveSettings", () => {

@@ -3,7 +3,7 @@ import { diffResource } from "../../../provider/core/diff";
 import type { JsonObject } from "../../../provider/core/json";
 import { unknownValue } from "../../../provider/core/json";
 import { kinds, type KindSpec } from "../../../provider/core/kinds";
-import { buildOutputs, idsOf, ownershipOfInputs, type MetadataInputs } from "../../../provider/core/state";
+import { buildOutputs, idsOf, ownershipOfInputs, type MetadataInputs } from "../../../provider/core/outputs";
 
 /** The outputs a resource holds after applying `inputs` to an entity that holds `remote` (foreign keys included). */
 function outputsAfter(

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ClerkOperationError, isNotFound, redact, type AttemptFailure } from "../../../provider/clerk/errors";
+import { clerkCallFailed, isNotFound, redact, type AttemptFailure } from "../../../provider/core/errors";
 import { kinds } from "../../../provider/core/kinds";
 
 const secretKey = "sk_test_abcdefghijklmnop1234";
@@ -26,7 +26,7 @@ const user = { operation: "read", spec: kinds.user, ids: { userId: "user_9" } };
 describe("errors", () => {
   describe("ClerkOperationError", () => {
     it("names the resource type, operation, ids, status, code, message, trace id and attempts", () => {
-      const error = new ClerkOperationError(membership, failure(), 3, secretKey);
+      const error = clerkCallFailed(membership, failure(), 3, secretKey);
       assert.equal(error.name, "ClerkOperationError");
       for (const part of [
         "OrganizationMembershipMetadata",
@@ -47,39 +47,29 @@ describe("errors", () => {
     });
 
     it("prefers Clerk's long message", () => {
-      const error = new ClerkOperationError(
-        user,
-        failure({ longMessage: "the long explanation" }),
-        1,
-        secretKey,
-      );
+      const error = clerkCallFailed(user, failure({ longMessage: "the long explanation" }), 1, secretKey);
       assert.match(error.message, /the long explanation/);
     });
 
     it("says when no HTTP answer came", () => {
-      const error = new ClerkOperationError(
-        user,
-        failure({ status: undefined, code: undefined }),
-        6,
-        secretKey,
-      );
+      const error = clerkCallFailed(user, failure({ status: undefined, code: undefined }), 6, secretKey);
       assert.match(error.message, /no HTTP answer \(network error or timeout\)/);
       assert.match(error.message, /6 attempts/);
     });
 
     it("tells how to set the key on a 401", () => {
-      const error = new ClerkOperationError(user, failure({ status: 401 }), 1, secretKey);
+      const error = clerkCallFailed(user, failure({ status: 401 }), 1, secretKey);
       assert.match(error.message, /clerk:secretKey/);
       assert.match(error.message, /CLERK_SECRET_KEY/);
     });
 
     it("says which id was not found in a development instance on a 404 with an sk_test_ key", () => {
-      const error = new ClerkOperationError(user, failure({ status: 404 }), 1, secretKey);
+      const error = clerkCallFailed(user, failure({ status: 404 }), 1, secretKey);
       assert.match(error.message, /user user_9 was not found in this development instance/);
     });
 
     it("says production on a 404 with an sk_live_ key", () => {
-      const error = new ClerkOperationError(membership, failure({ status: 404 }), 1, "sk_live_abcdefghijkl");
+      const error = clerkCallFailed(membership, failure({ status: 404 }), 1, "sk_live_abcdefghijkl");
       assert.match(
         error.message,
         /organization membership org_1\/user_2 was not found in this production instance/,
@@ -87,7 +77,7 @@ describe("errors", () => {
     });
 
     it("never holds the secret key, even when Clerk's message quotes it", () => {
-      const error = new ClerkOperationError(
+      const error = clerkCallFailed(
         user,
         failure({
           status: 401,
@@ -107,8 +97,8 @@ describe("errors", () => {
 
   describe("isNotFound", () => {
     it("is true only for an error with status 404", () => {
-      assert.equal(isNotFound(new ClerkOperationError(user, failure({ status: 404 }), 1, secretKey)), true);
-      assert.equal(isNotFound(new ClerkOperationError(user, failure({ status: 500 }), 1, secretKey)), false);
+      assert.equal(isNotFound(clerkCallFailed(user, failure({ status: 404 }), 1, secretKey)), true);
+      assert.equal(isNotFound(clerkCallFailed(user, failure({ status: 500 }), 1, secretKey)), false);
       assert.equal(isNotFound({ status: 404 }), false);
     });
   });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatPath } from "../../../provider/core/paths";
+import { formatPath } from "../../../provider/core/keyPaths";
 
 describe("paths", () => {
   describe("formatPath", () => {

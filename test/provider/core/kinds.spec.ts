@@ -6,6 +6,7 @@ import {
   kinds,
   resourceIdOf,
 } from "../../../provider/core/kinds";
+import { metadataApis } from "../../../provider/clerk/metadataApis";
 
 describe("kinds", () => {
   describe("kinds", () => {
@@ -16,9 +17,9 @@ describe("kinds", () => {
     });
 
     it("offers replace for users and organizations only", () => {
-      assert.equal(kinds.user.canReplace, true);
-      assert.equal(kinds.organization.canReplace, true);
-      assert.equal(kinds.organizationMembership.canReplace, false);
+      assert.equal(typeof metadataApis.user.replace, "function");
+      assert.equal(typeof metadataApis.organization.replace, "function");
+      assert.equal(metadataApis.organizationMembership.replace, undefined);
     });
 
     it("never names an identity input id", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { kinds } from "../../../provider/core/kinds";
-import { buildOutputs, declaredFields, idsOf, ownershipOfInputs } from "../../../provider/core/state";
+import { buildOutputs, declaredFields, idsOf, ownershipOfInputs } from "../../../provider/core/outputs";
 
 describe("state", () => {
   describe("declaredFields", () => {

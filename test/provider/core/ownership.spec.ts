@@ -1,12 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  collectLeaves,
-  getAt,
-  listOwned,
-  ownershipOf,
-  pathsOverlap,
-  setAt,
-} from "../../../provider/core/ownership";
+import { getAt, pathsOverlap, setAt } from "../../../provider/core/keyPaths";
+import { collectLeaves, listOwned, ownershipOf } from "../../../provider/core/ownership";
 
 describe("ownership", () => {
   describe("collectLeaves", () => {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { mergeMetadata } from "../../../emulator/merge";
 import { isPlainObject, type JsonObject, type JsonValue } from "../../../provider/core/json";
-import { collectLeaves, getAt, listOwned, ownershipOf, setAt } from "../../../provider/core/ownership";
+import { getAt, setAt } from "../../../provider/core/keyPaths";
+import { collectLeaves, listOwned, ownershipOf } from "../../../provider/core/ownership";
 import {
   buildPatch,
   createPatch,
@@ -10,8 +11,8 @@ import {
   isEmptyPatch,
   updatePatch,
 } from "../../../provider/core/patch";
-import type { KeyPath } from "../../../provider/core/paths";
-import { withoutNulls } from "../../../provider/core/project";
+import type { KeyPath } from "../../../provider/core/keyPaths";
+import { withoutNulls } from "../../../provider/core/projection";
 import { mergeCases } from "../../fixtures/mergeCases";
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ownershipOf } from "../../../provider/core/ownership";
-import { projectOwned, withoutNulls } from "../../../provider/core/project";
+import { projectOwned, withoutNulls } from "../../../provider/core/projection";
 
 describe("project", () => {
   describe("projectOwned", () => {

@@ -1,0 +1,34 @@
+import type { EntityIds } from "../core/kinds";
+import type { EntityMetadata } from "./answers";
+import type { ClerkSettings } from "./settings";
+
+/**
+ * One Clerk REST resource's metadata calls, as the SDK's `*Api` classes group them. Every call
+ * goes through `callClerk` (pacing, retries, errors) and checks that the answer is the entity it
+ * asked for; a missing entity rejects with a 404 `ClerkOperationError`.
+ */
+export interface MetadataApi {
+  /** One GET of the entity: what Clerk holds in each metadata field. */
+  read(settings: ClerkSettings, ids: EntityIds, operation: string): Promise<EntityMetadata>;
+  /** One deep-merge PATCH (objects merge, `null` removes a key at any depth, the rest replaces): what Clerk holds afterwards. */
+  patch(
+    settings: ClerkSettings,
+    ids: EntityIds,
+    body: EntityMetadata,
+    operation: string,
+  ): Promise<EntityMetadata>;
+  /** One PUT that overwrites each field sent whole (fields not sent stay); only where Clerk has it. */
+  replace?(
+    settings: ClerkSettings,
+    ids: EntityIds,
+    fields: EntityMetadata,
+    operation: string,
+  ): Promise<EntityMetadata>;
+}
+
+/** The id `name` of `ids`, which the caller's kind requires (check has made sure it is there). */
+export function requiredId(ids: EntityIds, name: keyof EntityIds): string {
+  const value = ids[name];
+  if (typeof value !== "string" || value === "") throw new Error(`${name} is required`);
+  return value;
+}
