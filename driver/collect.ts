@@ -286,6 +286,21 @@ async function collectNow(program: Program, options: CollectOptions): Promise<Co
       return originals[level].call(pulumi.log, message, ...rest);
     };
   }
+  // An unhandled rejection or uncaught exception while the program runs fails it, as the Node language host's
+  // `uncaughtHandler` does (sdk/nodejs/cmd/run/run.ts: it logs the error and `reportLoggedError` sets the exit
+  // code). A rejected resource input reaches it this way: `runAsyncResourceOp` re-raises the failed
+  // registration as an unhandled rejection (sdk/nodejs/runtime/resource.ts). Other listeners (a test runner's)
+  // are set aside while the program runs, so the failure belongs to the program, not to the caller.
+  const uncaught: unknown[] = [];
+  const onUncaught = (err: unknown) => {
+    if (!uncaught.includes(err)) uncaught.push(err);
+  };
+  const events = ["unhandledRejection", "uncaughtException"] as const;
+  const setAside = events.map((event) => process.listeners(event) as ((...args: unknown[]) => void)[]);
+  for (const event of events) {
+    process.removeAllListeners(event);
+    process.on(event, onUncaught);
+  }
   try {
     // Errors are caught inside the stack's init: a rejected Stack initialization also surfaces as an
     // unhandled rejection inside the runtime, which kills a plain Node process.
@@ -311,6 +326,16 @@ async function collectNow(program: Program, options: CollectOptions): Promise<Co
   await runtimeSettings.waitForRPCs().catch((err: unknown) => {
     error ??= err instanceof Error ? err.message : String(err);
   });
+  // Rejections are reported once the microtask queue drains: give them one turn before judging.
+  await new Promise((resolve) => setImmediate(resolve));
+  events.forEach((event, i) => {
+    process.removeListener(event, onUncaught);
+    for (const listener of setAside[i]) process.on(event, listener);
+  });
+  if (uncaught.length > 0) {
+    const messages = uncaught.map((err) => (err instanceof Error ? err.message : String(err)));
+    error ??= [...new Set(messages)].join("; ");
+  }
   Object.assign(log, originals);
   if (!error && failures.length > 0) error = failures.join("; ");
   for (const [k, v] of Object.entries(outputs)) if (v === unknownValue) outputs[k] = undefined;

@@ -200,11 +200,14 @@ export function nonJsonDeclaration(resource: string, failures: CheckFailure[]): 
 }
 
 /**
- * True for an error that says the entity does not exist (HTTP 404). Checked by shape: an error
- * class serialized by value is not an `Error` (see {@link keepMessage}).
+ * True for an error that says the entity does not exist (HTTP 404). A `ClerkOperationError` is
+ * checked as such: serialized by value, it is not an `Error` (see {@link keepMessage}).
  */
 export function isNotFound(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { status?: unknown }).status === 404;
+  return (
+    (error instanceof Error || error instanceof ClerkOperationError) &&
+    (error as { status?: unknown }).status === 404
+  );
 }
 
 /**

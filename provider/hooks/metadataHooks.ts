@@ -6,7 +6,6 @@
  * `__provider` small. Nothing here runs at import time: settings and the Clerk client are
  * resolved inside hooks.
  */
-import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type { EntityMetadata } from "../clerk/answers";
 import type { MetadataApi } from "../clerk/metadataApi";
@@ -70,7 +69,7 @@ export async function create(
 ): Promise<pulumi.dynamic.CreateResult<MetadataOutputs>> {
   const spec = kinds[kind];
   const ids = idsOf(spec, inputs);
-  const writerId = randomUUID();
+  const writerId = newWriterId();
   const held = await write(kind, ids, writerId, "create", (api, keep) =>
     planWrite(spec, !!api.replace, inputs, {}, keep),
   );
@@ -90,7 +89,7 @@ export async function update(
 ): Promise<pulumi.dynamic.UpdateResult<MetadataOutputs>> {
   const spec = kinds[kind];
   const ids = idsOf(spec, news);
-  const writerId = olds.writerId ?? randomUUID();
+  const writerId = olds.writerId ?? newWriterId();
   const held = await write(kind, ids, writerId, "update", (api, keep) =>
     planWrite(spec, !!api.replace, news, olds.ownership ?? {}, keep),
   );
@@ -104,7 +103,7 @@ export async function update(
 export async function remove(kind: KindName, _id: string, olds: MetadataOutputs): Promise<void> {
   const spec = kinds[kind];
   try {
-    await write(kind, idsOf(spec, olds), olds.writerId ?? randomUUID(), "delete", (api, keep) =>
+    await write(kind, idsOf(spec, olds), olds.writerId ?? newWriterId(), "delete", (api, keep) =>
       planDelete(spec, !!api.replace, olds, keep),
     );
   } catch (error) {
@@ -145,6 +144,11 @@ export async function read(kind: KindName, id: string, olds: Partial<MetadataOut
     olds.writerId,
   );
   return { id, props: outs, inputs: inputsOfOutputs(spec, outs) };
+}
+
+/** A fresh writer id (Node's global Web Crypto: nothing to `require` in the serialized provider). */
+function newWriterId(): string {
+  return globalThis.crypto.randomUUID();
 }
 
 function settings(): ClerkSettings {

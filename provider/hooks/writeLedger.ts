@@ -29,8 +29,9 @@ function ledgerFor(entity: string): EntityLedger {
  *
  * `plan(keep)` must plan the write leaving alone every path in `keep` (the leaves other
  * resources hold); a write whose sets overlap a removal in flight waits for that removal to land
- * and is planned again. From the moment it is sent, the writer holds exactly the leaves it sets
- * (even if it fails: it may have landed). No request is ever added.
+ * and is planned again. From the moment it is sent, the writer holds exactly the leaves it sets,
+ * and keeps holding them if it fails in a way that may have landed (anything but a 4xx answer).
+ * No request is ever added.
  */
 export async function runGuarded<T>(
   entity: string,
@@ -46,18 +47,32 @@ export async function runGuarded<T>(
       await Promise.all(blocking.map((removal) => removal.done));
       continue;
     }
-    if (Object.keys(planned.sets).length > 0) ledger.held.set(writer, planned.sets);
-    else ledger.held.delete(writer);
+    const before = ledger.held.get(writer);
+    hold(ledger, writer, planned.sets);
     let landed = () => {};
     const removal = { paths: planned.removes, done: new Promise<void>((resolve) => (landed = resolve)) };
     ledger.removing.push(removal);
     try {
       return await run(planned);
+    } catch (error) {
+      // A 4xx answer means Clerk applied nothing; any other failure may have landed.
+      if (isRefused(error)) hold(ledger, writer, before ?? {});
+      throw error;
     } finally {
       ledger.removing = ledger.removing.filter((entry) => entry !== removal);
       landed();
     }
   }
+}
+
+function hold(ledger: EntityLedger, writer: string, paths: FieldPaths): void {
+  if (Object.keys(paths).length > 0) ledger.held.set(writer, paths);
+  else ledger.held.delete(writer);
+}
+
+function isRefused(error: unknown): boolean {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" && status >= 400 && status < 500;
 }
 
 function heldByOthers(ledger: EntityLedger, writer: string): FieldPaths {

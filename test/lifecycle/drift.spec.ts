@@ -73,11 +73,14 @@ describe("lifecycle: drift made outside the stack", () => {
       ["sam", "update"],
     ]);
     const calls = world.calls();
-    assertSameCalls(calls.slice(0, 2), [
+    // `up --refresh` without --skip-preview refreshes twice: in its preview, then in its update.
+    assertSameCalls(calls.slice(0, 4), [
+      { method: "GET", path: "/v1/organizations/org_acme" },
+      { method: "GET", path: "/v1/users/user_sam" },
       { method: "GET", path: "/v1/organizations/org_acme" },
       { method: "GET", path: "/v1/users/user_sam" },
     ]);
-    assertSameCalls(calls.slice(2), [
+    assertSameCalls(calls.slice(4), [
       {
         method: "PATCH",
         path: "/v1/organizations/org_acme/metadata",

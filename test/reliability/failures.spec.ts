@@ -161,7 +161,7 @@ describe("reliability: failures that never stop, and failures that must not be r
         assert.equal(sent.length, 1);
         assert.equal(sent[0].status, 401);
         assert.match(error.message, /HTTP 401/);
-        assert.match(error.message, /authentication_invalid/);
+        assert.match(error.message, /clerk_key_invalid/);
         assert.ok(error.message.includes("clerk:secretKey"), error.message);
         assert.ok(error.message.includes("CLERK_SECRET_KEY"), error.message);
         assert.ok(!error.message.includes(wrongKey));

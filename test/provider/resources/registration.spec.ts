@@ -67,7 +67,7 @@ describe("resources", () => {
       const canary = "sk_test_registrationCanary0123456789";
       const saved = process.env.CLERK_SECRET_KEY;
       process.env.CLERK_SECRET_KEY = canary;
-      pulumi.runtime.setConfig("clerk:secretKey", canary);
+      pulumi.runtime.setAllConfig({ "clerk:secretKey": canary }, ["clerk:secretKey"]);
       let provider: string;
       try {
         const [user] = await register(() => [
@@ -75,6 +75,7 @@ describe("resources", () => {
         ]);
         provider = user.inputs.__provider as string;
       } finally {
+        pulumi.runtime.setAllConfig({}, []);
         if (saved === undefined) delete process.env.CLERK_SECRET_KEY;
         else process.env.CLERK_SECRET_KEY = saved;
       }
@@ -83,6 +84,39 @@ describe("resources", () => {
       for (const sdkInternal of ["AbstractAPI", "joinPaths", "buildRequest"]) {
         assert.ok(!provider.includes(sdkInternal), `a Clerk client was captured (${sdkInternal})`);
       }
+    });
+  });
+
+  describe("stack config", () => {
+    it("fails the program when clerk:secretKey is set in plain text, with the command that fixes it", () => {
+      pulumi.runtime.setAllConfig({ "clerk:secretKey": "sk_test_plainTextCanary0123456789" }, []);
+      try {
+        assert.throws(
+          () => new UserMetadata("alexis", { userId: "user_1", publicMetadata: { plan: "pro" } }),
+          (error: Error) => {
+            assert.equal(error.name, "InvalidDeclarationError");
+            assert.match(error.message, /clerk:secretKey is set in plain text/);
+            assert.match(error.message, /pulumi config set --secret clerk:secretKey <key>/);
+            assert.doesNotMatch(error.message, /plainTextCanary/);
+            return true;
+          },
+        );
+      } finally {
+        pulumi.runtime.setAllConfig({}, []);
+      }
+    });
+
+    it("accepts clerk:secretKey set as a secret, and no key at all", async () => {
+      pulumi.runtime.setAllConfig({ "clerk:secretKey": "sk_test_secretCanary0123456789" }, [
+        "clerk:secretKey",
+      ]);
+      try {
+        const registered = await register(() => [new UserMetadata("alexis", { userId: "user_1" })]);
+        assert.equal(registered.length, 1);
+      } finally {
+        pulumi.runtime.setAllConfig({}, []);
+      }
+      assert.equal((await register(() => [new UserMetadata("sam", { userId: "user_2" })])).length, 1);
     });
   });
 
