@@ -1,4 +1,4 @@
-import { getOwn, isPlainObject, type JsonObject } from "./json";
+import { getOwn, isPlainObject, jsonEqual, type JsonObject } from "./json";
 import { getAt, pathsOverlap, setAt, type KeyPath } from "./keyPaths";
 import { collectLeaves, listOwned, type Leaf, type OwnershipTree } from "./ownership";
 
@@ -62,7 +62,7 @@ function removable(owned: OwnershipTree, keep: readonly KeyPath[]): KeyPath[] {
 
 /**
  * The patch that makes a field hold exactly `declared` when Clerk holds `remote` and offers no
- * replace: every declared leaf is set and every remote key that the declaration does not
+ * replace: every declared leaf Clerk does not already hold is set and every remote key that the declaration does not
  * contain is removed, at any depth (a declared empty object keeps its container), except the
  * paths in `keep` and what lies on the way to them or inside them.
  */
@@ -71,7 +71,8 @@ export function exactPatch(
   declared: JsonObject,
   keep: readonly KeyPath[] = [],
 ): JsonObject {
-  const patch = buildPatch(collectLeaves(declared), undeclaredPaths(remote, declared, keep));
+  const changed = collectLeaves(declared).filter((leaf) => !jsonEqual(getAt(remote, leaf.path), leaf.value));
+  const patch = buildPatch(changed, undeclaredPaths(remote, declared, keep));
   for (const path of emptyContainers(declared)) {
     if (!isPlainObject(getAt(remote, path)) && getAt(patch, path) === undefined) setAt(patch, path, {});
   }
