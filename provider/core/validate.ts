@@ -16,12 +16,17 @@ export interface CheckFailure {
   reason: string;
 }
 
-/** The documented limits every metadata field must fit. */
+/**
+ * The limits every metadata field must fit. `maxBytes` is Clerk's ("Metadata is limited to 8KB
+ * maximum", applied here per field, the reading that is certain to hold); `maxDepth` is this
+ * provider's own, not Clerk's: it bounds the provider's recursive walks, far beyond any real
+ * declaration.
+ */
 export const metadataLimits = {
   /** Clerk's limit on the JSON of one metadata field, in bytes. */
   maxBytes: 8192,
-  /** The deepest nesting accepted: the field object itself is level 1. */
-  maxDepth: 10,
+  /** The deepest nesting the provider accepts (its own limit): the field object itself is level 1. */
+  maxDepth: 64,
 } as const;
 
 /** Checks one identity input; returns the failures (none when it is a well-formed id or unknown). */
@@ -99,7 +104,7 @@ interface Scan {
   failures: CheckFailure[];
   ancestors: Set<object>;
   isDeferred: (value: unknown) => boolean;
-  /** Also apply the shape rules (depth, empty keys), not only "is this JSON". */
+  /** Also apply the shape rule (depth), not only "is this JSON". */
   shape: boolean;
 }
 
@@ -129,7 +134,9 @@ function normalize(value: unknown, path: (string | number)[], scan: Scan): JsonV
   const { ancestors } = scan;
   if (ancestors.has(object)) return fail("contains a cycle: it refers to one of its own parents");
   if (scan.shape && path.length + 1 > metadataLimits.maxDepth)
-    return fail(`is nested deeper than ${metadataLimits.maxDepth} levels, the limit for metadata`);
+    return fail(
+      `is nested deeper than ${metadataLimits.maxDepth} levels, this provider's own limit (Clerk states none)`,
+    );
   if (Array.isArray(object)) {
     ancestors.add(object);
     const items = object.map((item, i) => normalize(item, [...path, i], scan));
@@ -140,10 +147,6 @@ function normalize(value: unknown, path: (string | number)[], scan: Scan): JsonV
   ancestors.add(object);
   const result: JsonObject = {};
   for (const [key, item] of Object.entries(object)) {
-    if (key === "" && scan.shape) {
-      fail("has an empty key; metadata keys must be non-empty");
-      continue;
-    }
     if (item === undefined) continue;
     const normalized = normalize(item, [...path, key], scan);
     if (normalized !== undefined) setOwn(result, key, normalized);

@@ -233,9 +233,13 @@ describe("validate", () => {
       );
     });
 
-    it("rejects an empty key, naming the object that holds it", () => {
-      rejects(metadataFailures({ "": 1 }), "publicMetadata", /empty key/);
-      rejects(metadataFailures({ limits: { "": 1 } }), "publicMetadata.limits", /empty key/);
+    it("accepts an empty key: no Clerk source forbids one, and the provider handles it", () => {
+      assert.deepEqual(metadataFailures({ "": 1 }), []);
+      assert.deepEqual(metadataFailures({ limits: { "": 1 } }), []);
+    });
+
+    it("accepts nesting 32 levels deep, more than any real declaration", () => {
+      assert.deepEqual(metadataFailures(nested(32)), []);
     });
 
     it("formats keys that are not identifiers in brackets", () => {
