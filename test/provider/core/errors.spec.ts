@@ -57,10 +57,15 @@ describe("errors", () => {
       assert.match(error.message, /6 attempts/);
     });
 
-    it("tells how to set the key on a 401", () => {
+    it("tells how to set the key on a 401, and how refresh and destroy use the recorded config after a rotation", () => {
       const error = clerkCallFailed(user, failure({ status: 401 }), 1, secretKey);
       assert.match(error.message, /clerk:secretKey/);
       assert.match(error.message, /CLERK_SECRET_KEY/);
+      assert.match(
+        error.message,
+        /`pulumi refresh` and `pulumi destroy` use the stack config recorded in state/,
+      );
+      assert.match(error.message, /run `pulumi up` with the new key before revoking the old one/);
     });
 
     it("says which id was not found in a development instance on a 404 with an sk_test_ key", () => {
