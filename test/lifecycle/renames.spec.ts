@@ -86,7 +86,11 @@ describe("lifecycle: renames and moved keys lose nothing", () => {
         ["giver", "update"],
         ["taker", "update"],
       ]);
-      assert.deepEqual(world.membership("org_acme", "user_kim").public, { role: "admin", team: "red", seat: 4 });
+      assert.deepEqual(world.membership("org_acme", "user_kim").public, {
+        role: "admin",
+        team: "red",
+        seat: 4,
+      });
       assertOk(await stack.preview(program(true), { refresh: true, expectNoChanges: true }));
     });
   }
