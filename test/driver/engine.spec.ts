@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import { unknownValue } from "../../driver/values";
 import { Recorded } from "./fixtures/recorder";
-import { Harness, type Call } from "./fixtures/harness";
+import { Harness, type HookCall } from "./fixtures/harness";
 
-function maxConcurrentCreates(calls: Call[]): number {
+function maxConcurrentCreates(calls: HookCall[]): number {
   let current = 0;
   let max = 0;
   for (const c of calls) {

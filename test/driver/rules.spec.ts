@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as rules from "../../driver/rules";
+import type { Registration } from "../../driver/types";
 import { annotateSecrets, wireSecret } from "../../driver/values";
 import { Recorded } from "./fixtures/recorder";
 import { Harness } from "./fixtures/harness";
@@ -29,7 +30,17 @@ describe("driver conformance with Pulumi's engine (v3.248.0)", () => {
     });
 
     it("is an import only when there is no old state with that id", () => {
-      const reg = { custom: true, options: { import: "a" } } as never;
+      const reg: Registration = {
+        urn: "urn:pulumi:stack::project::Recorded::a",
+        type: "Recorded",
+        name: "a",
+        custom: true,
+        parent: "",
+        inputs: {},
+        secretInputs: [],
+        dependencies: [],
+        options: { import: "a" },
+      };
       assert.equal(rules.isImport(reg, undefined), true);
       assert.equal(rules.isImport(reg, { id: "a" }), false);
       assert.equal(rules.isImport(reg, { id: "b" }), true);

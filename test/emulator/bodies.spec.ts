@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { ClerkAPIResponseError } from "@clerk/backend/errors";
 import { startEmulator, type Emulator, type ReplaceNull } from "../../emulator";
-import { clientFor, raw, rejection } from "./helpers";
+import { rejection } from "../support/rejection";
+import { clientFor, raw } from "./helpers";
 
 function unknownParamError(error: unknown, param: string): void {
   assert.ok(error instanceof ClerkAPIResponseError, `expected ClerkAPIResponseError, got ${String(error)}`);
@@ -31,6 +32,7 @@ describe("emulator request bodies", () => {
   afterEach(() => emulator.stop());
 
   describe("strict bodies (additionalProperties: false)", () => {
+    // `as never` here sends on purpose what the SDK's types refuse: parameters the endpoint does not know.
     it("answers a user metadata PATCH or PUT with an unknown field with 422 form_param_unknown and stores nothing", async () => {
       for (const method of ["PATCH", "PUT"]) {
         const res = await raw(
@@ -51,18 +53,18 @@ describe("emulator request bodies", () => {
       const clerk = clientFor(emulator);
       const unsafe = { unsafeMetadata: { x: 1 } } as never;
       unknownParamError(
-        await rejection(clerk.organizations.updateOrganizationMetadata("org_1", unsafe)),
+        (await rejection(clerk.organizations.updateOrganizationMetadata("org_1", unsafe))).error,
         "unsafe_metadata",
       );
       unknownParamError(
-        await rejection(clerk.organizations.replaceOrganizationMetadata("org_1", unsafe)),
+        (await rejection(clerk.organizations.replaceOrganizationMetadata("org_1", unsafe))).error,
         "unsafe_metadata",
       );
       assert.deepEqual(emulator.data.getOrganization("org_1")?.public_metadata, { keep: 1 });
     });
 
     it("answers unsafe_metadata on membership metadata with 422 form_param_unknown", async () => {
-      const error = await rejection(
+      const { error } = await rejection(
         clientFor(emulator).organizations.updateOrganizationMembershipMetadata({
           organizationId: "org_1",
           userId: "user_1",
@@ -76,20 +78,23 @@ describe("emulator request bodies", () => {
 
     it("answers unknown fields on create bodies with 422 and accepts the spec's fields it does not model", async () => {
       const clerk = clientFor(emulator);
-      unknownParamError(await rejection(clerk.users.createUser({ bogus: 1 } as never)), "bogus");
+      unknownParamError((await rejection(clerk.users.createUser({ bogus: 1 } as never))).error, "bogus");
       unknownParamError(
-        await rejection(clerk.organizations.createOrganization({ name: "X", unsafeMetadata: {} } as never)),
+        (await rejection(clerk.organizations.createOrganization({ name: "X", unsafeMetadata: {} } as never)))
+          .error,
         "unsafe_metadata",
       );
       unknownParamError(
-        await rejection(
-          clerk.organizations.createOrganizationMembership({
-            organizationId: "org_1",
-            userId: "user_1",
-            role: "org:member",
-            bogus: true,
-          } as never),
-        ),
+        (
+          await rejection(
+            clerk.organizations.createOrganizationMembership({
+              organizationId: "org_1",
+              userId: "user_1",
+              role: "org:member",
+              bogus: true,
+            } as never),
+          )
+        ).error,
         "bogus",
       );
       const user = await clerk.users.createUser({ skipPasswordChecks: true, locale: "en-US" } as never);
@@ -98,6 +103,7 @@ describe("emulator request bodies", () => {
   });
 
   describe("null metadata fields", () => {
+    // `as never` here sends on purpose a null the SDK's types refuse but Clerk's API accepts.
     it("stores and serves JSON null when replaceUserMetadata sends null (default replaceNull: null)", async () => {
       const clerk = clientFor(emulator);
       const user = await clerk.users.replaceUserMetadata("user_1", {

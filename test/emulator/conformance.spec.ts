@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { ClerkAPIResponseError, TokenVerificationErrorCode } from "@clerk/backend/errors";
 import { startEmulator, type Emulator } from "../../emulator";
-import { clientFor, raw, rejection } from "./helpers";
+import { rejection } from "../support/rejection";
+import { clientFor, raw } from "./helpers";
 
 /**
  * `@clerk/backend` exports `User`, `Organization` and `OrganizationMembership` as types only (there is no
@@ -104,7 +105,7 @@ describe("emulator", () => {
       assert.equal(deleted.deleted, true);
       assert.equal(emulator.data.getUser(user.id), undefined);
       assert.equal(emulator.data.getMembership(org.id, user.id), undefined);
-      assertClerkError(await rejection(clerk.users.getUser(user.id)), 404, "resource_not_found");
+      assertClerkError((await rejection(clerk.users.getUser(user.id))).error, 404, "resource_not_found");
     });
   });
 
@@ -244,7 +245,7 @@ describe("emulator", () => {
       const clerk = clientFor(emulator);
       const user = await clerk.users.createUser({});
       const org = await clerk.organizations.createOrganization({ name: "Dupes", createdBy: user.id });
-      const error = await rejection(
+      const { error } = await rejection(
         clerk.organizations.createOrganizationMembership({
           organizationId: org.id,
           userId: user.id,
@@ -259,7 +260,7 @@ describe("emulator", () => {
     it("answers a wrong secret key with 401 clerk_key_invalid (the SDK's InvalidSecretKey) and a trace id", async () => {
       const clerk = clientFor(emulator, "sk_test_wrong");
       const error = assertClerkError(
-        await rejection(clerk.users.getUser("user_x")),
+        (await rejection(clerk.users.getUser("user_x"))).error,
         401,
         "clerk_key_invalid",
       );
@@ -280,7 +281,7 @@ describe("emulator", () => {
     it("answers an unknown id with 404 resource_not_found", async () => {
       const clerk = clientFor(emulator);
       const error = assertClerkError(
-        await rejection(clerk.organizations.getOrganization({ organizationId: "org_missing" })),
+        (await rejection(clerk.organizations.getOrganization({ organizationId: "org_missing" }))).error,
         404,
         "resource_not_found",
       );
@@ -296,7 +297,7 @@ describe("emulator", () => {
     it("answers metadata over 8 KB with 422 and stores nothing", async () => {
       const clerk = clientFor(emulator);
       const user = await clerk.users.createUser({ publicMetadata: { keep: 1 } });
-      const error = await rejection(
+      const { error } = await rejection(
         clerk.users.updateUserMetadata(user.id, { publicMetadata: { big: "x".repeat(8200) } }),
       );
       const clerkError = assertClerkError(error, 422, "form_metadata_exceeds_limit");
@@ -315,7 +316,8 @@ describe("emulator", () => {
     it("answers metadata that is not a JSON object with 422 form_param_value_invalid", async () => {
       const clerk = clientFor(emulator);
       const user = await clerk.users.createUser({ publicMetadata: { keep: 1 } });
-      const error = await rejection(
+      const { error } = await rejection(
+        // Deliberately wrong input: an array where the SDK types an object.
         clerk.users.updateUserMetadata(user.id, { publicMetadata: ["not", "an", "object"] as never }),
       );
       assert.equal(

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { ClerkAPIResponseError } from "@clerk/backend/errors";
 import { startEmulator, type Emulator } from "../../emulator";
-import { clientFor, raw, rejection } from "./helpers";
+import { rejection } from "../support/rejection";
+import { clientFor, raw } from "./helpers";
 
 function clerkError(error: unknown): ClerkAPIResponseError {
   assert.ok(error instanceof ClerkAPIResponseError, `expected ClerkAPIResponseError, got ${String(error)}`);
@@ -30,7 +31,7 @@ describe("emulator faults, rate limit and request log", () => {
       const clerk = clientFor(emulator);
       emulator.inject({ status: 503, count: 2, method: "GET", path: `/users/${userId}` });
       for (let i = 0; i < 2; i++) {
-        const error = clerkError(await rejection(clerk.users.getUser(userId)));
+        const error = clerkError((await rejection(clerk.users.getUser(userId))).error);
         assert.equal(error.status, 503);
         assert.ok(error.clerkTraceId);
       }
@@ -50,7 +51,7 @@ describe("emulator faults, rate limit and request log", () => {
       emulator.inject({ status: 500, method: "PATCH", path: /\/metadata$/ });
       assert.equal((await clerk.users.getUser(userId)).id, userId);
       const error = clerkError(
-        await rejection(clerk.users.updateUserMetadata(userId, { publicMetadata: { n: 2 } })),
+        (await rejection(clerk.users.updateUserMetadata(userId, { publicMetadata: { n: 2 } }))).error,
       );
       assert.equal(error.status, 500);
     });
@@ -100,7 +101,7 @@ describe("emulator faults, rate limit and request log", () => {
     it("drops the connection so the SDK throws ClerkAPIResponseError with status undefined", async () => {
       const clerk = clientFor(emulator);
       emulator.inject({ drop: true, count: 1 });
-      const error = clerkError(await rejection(clerk.users.getUser(userId)));
+      const error = clerkError((await rejection(clerk.users.getUser(userId))).error);
       assert.equal(error.status, undefined);
       assert.equal(error.errors[0]?.code, "unexpected_error");
       assert.deepEqual(emulator.requests()[0], {
@@ -123,7 +124,7 @@ describe("emulator faults, rate limit and request log", () => {
       assert.equal(res.headers.get("content-type"), "text/html");
       assert.match(res.text, /Bad Gateway/);
       emulator.inject({ status: 502, body: "<html>Bad Gateway</html>", count: 1 });
-      const error = clerkError(await rejection(clerk.users.getUser(userId)));
+      const error = clerkError((await rejection(clerk.users.getUser(userId))).error);
       assert.equal(error.status, 502);
       assert.deepEqual(error.errors, []);
     });
@@ -131,7 +132,7 @@ describe("emulator faults, rate limit and request log", () => {
     it("can answer 200 with a body the SDK cannot deserialize", async () => {
       const clerk = clientFor(emulator);
       emulator.inject({ status: 200, body: '{"id": "user_tr', contentType: "application/json", count: 1 });
-      const error = await rejection(clerk.users.getUser(userId));
+      const { error } = await rejection(clerk.users.getUser(userId));
       assert.ok(error instanceof ClerkAPIResponseError);
       assert.equal(error.status, undefined);
     });
@@ -139,7 +140,7 @@ describe("emulator faults, rate limit and request log", () => {
     it("sends Retry-After when the fault has retryAfter", async () => {
       const clerk = clientFor(emulator);
       emulator.inject({ status: 429, retryAfter: 7, count: 1 });
-      const error = clerkError(await rejection(clerk.users.getUser(userId)));
+      const error = clerkError((await rejection(clerk.users.getUser(userId))).error);
       assert.equal(error.status, 429);
       assert.equal(error.retryAfter, 7);
     });
@@ -150,7 +151,7 @@ describe("emulator faults, rate limit and request log", () => {
       const clerk = clientFor(emulator);
       emulator.setRateLimit({ requests: 3, windowMs: 2500 });
       for (let i = 0; i < 3; i++) await clerk.users.getUser(userId);
-      const error = clerkError(await rejection(clerk.users.getUser(userId)));
+      const error = clerkError((await rejection(clerk.users.getUser(userId))).error);
       assert.equal(error.status, 429);
       assert.equal(error.errors[0]?.code, "too_many_requests");
       assert.equal(error.retryAfter, 3);
@@ -160,7 +161,7 @@ describe("emulator faults, rate limit and request log", () => {
       const clerk = clientFor(emulator);
       emulator.setRateLimit({ requests: 1, windowMs: 200 });
       await clerk.users.getUser(userId);
-      const error = clerkError(await rejection(clerk.users.getUser(userId)));
+      const error = clerkError((await rejection(clerk.users.getUser(userId))).error);
       assert.equal(error.retryAfter, 1);
       await new Promise((resolve) => setTimeout(resolve, 250));
       assert.equal((await clerk.users.getUser(userId)).id, userId);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { ClerkAPIResponseError } from "@clerk/backend/errors";
 import { startEmulator, type Emulator, type UnknownIdFilter } from "../../emulator";
-import { clientFor, raw, rejection } from "./helpers";
+import { rejection } from "../support/rejection";
+import { clientFor, raw } from "./helpers";
 
 function clerkCode(error: unknown): { status: number | undefined; code: string | undefined } {
   assert.ok(error instanceof ClerkAPIResponseError, `expected ClerkAPIResponseError, got ${String(error)}`);
@@ -119,13 +120,15 @@ describe("emulator lists", () => {
       await clerk.users.updateUserMetadata("user_a", { publicMetadata: { touched: true } });
       const updated = await clerk.users.getUserList({ orderBy: "-updated_at" });
       assert.equal(updated.data[0].id, "user_a");
-      const error = clerkCode(await rejection(clerk.users.getUserList({ orderBy: "-username" })));
+      const error = clerkCode((await rejection(clerk.users.getUserList({ orderBy: "-username" }))).error);
       assert.deepEqual(error, { status: 422, code: "form_param_value_invalid" });
     });
 
     it("answers 422 for more than 100 ids in one filter", async () => {
       const ids = Array.from({ length: 101 }, (_, i) => `user_${i}`);
-      const error = clerkCode(await rejection(clientFor(emulator).users.getUserList({ userId: ids })));
+      const error = clerkCode(
+        (await rejection(clientFor(emulator).users.getUserList({ userId: ids }))).error,
+      );
       assert.deepEqual(error, { status: 422, code: "form_param_value_invalid" });
       const hundred = [...ids.slice(0, 99), "user_a"];
       const accepted = await clientFor(emulator).users.getUserList({ userId: hundred });

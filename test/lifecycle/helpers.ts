@@ -1,9 +1,8 @@
 /**
  * Shared set-up of the whole-lifecycle tests: a seeded Clerk emulator, a temporary directory for
- * state files, stacks configured against the emulator, and the request log in a compact shape
- * (method, path with query, body) for exact assertions.
+ * state files, stacks configured against the emulator, and the request log as calls (see
+ * `test/support/wire.ts`) for exact assertions.
  */
-import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -11,16 +10,12 @@ import { createClerkClient } from "@clerk/backend";
 import { startEmulator, type Emulator, type SeedData } from "../../emulator";
 import type { ConfigValue } from "../../driver/collect";
 import { createStack, type Stack, type StackOptions } from "../../driver/engine";
-import type { OperationResult } from "../../driver/types";
+import { callsOf, type Call } from "../support/wire";
+
+export { assertOk, ops } from "../support/operations";
+export { assertSameCalls, sorted, type Call } from "../support/wire";
 
 export const examplesDir = path.join(__dirname, "..", "..", "examples");
-
-/** One request as Clerk received it: method, path (with the query string, if any) and parsed body. */
-export interface Call {
-  method: string;
-  path: string;
-  body?: unknown;
-}
 
 /** The seed most tests start from: users, two organizations, memberships, and keys "the app" wrote. */
 export function defaultSeed(): SeedData {
@@ -99,12 +94,7 @@ export class World {
 
   /** The requests Clerk received since the last reset, in arrival order. */
   calls(): Call[] {
-    return this.emulator.requests().map((r) => {
-      const query = new URLSearchParams(r.query).toString();
-      const call: Call = { method: r.method, path: query ? `${r.path}?${query}` : r.path };
-      if (r.body !== undefined) call.body = r.body;
-      return call;
-    });
+    return callsOf(this.emulator.requests());
   }
 
   /** A Clerk client for changes made "outside the stack" (the dashboard, the app). */
@@ -133,28 +123,4 @@ export class World {
     if (!membership) throw new Error(`no membership ${organizationId}/${userId}`);
     return { public: membership.public_metadata, private: membership.private_metadata };
   }
-}
-
-/** Fails with every error of the result when it did not succeed. */
-export function assertOk(result: OperationResult): OperationResult {
-  if (!result.ok) throw new Error(`operation failed:\n${result.errors.join("\n")}`);
-  return result;
-}
-
-/** The steps as `[name, op]` pairs, sorted by name (steps may finish in any order). */
-export function ops(result: OperationResult): [string, string][] {
-  return result.steps
-    .map((s): [string, string] => [s.name, s.op])
-    .sort((a, b) => a[0].localeCompare(b[0]) || a[1].localeCompare(b[1]));
-}
-
-/** Calls sorted by method, path and body, for operations whose requests run concurrently. */
-export function sorted(calls: Call[]): Call[] {
-  const key = (c: Call) => `${c.method} ${c.path} ${JSON.stringify(c.body) ?? ""}`;
-  return [...calls].sort((a, b) => key(a).localeCompare(key(b)));
-}
-
-/** Asserts the same requests in any order (steps of one operation run concurrently). */
-export function assertSameCalls(actual: Call[], expected: Call[]): void {
-  assert.deepEqual(sorted(actual), sorted(expected));
 }

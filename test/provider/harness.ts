@@ -1,31 +1,10 @@
-import type * as pulumi from "@pulumi/pulumi";
 import type { ClerkClient } from "@clerk/backend";
-import { startEmulator, type Emulator } from "../../emulator";
-import {
-  organizationMembershipMetadataProvider,
-  organizationMetadataProvider,
-  userMetadataProvider,
-} from "../../provider";
-import type { MetadataInputs, MetadataOutputs } from "../../provider";
+import type { Emulator } from "../../emulator";
 import type { JsonObject } from "../../provider/core/json";
 import type { MetadataProvider } from "../../provider/providers/metadataProvider";
+import { kindKeys, resourceId, testKinds, type KindKey, type StoredMetadata } from "../support/kinds";
 
-/** The stack configuration a test hands to `configure`, as the dynamic-provider host would. */
-export function configRequest(values: Record<string, string>): pulumi.dynamic.ConfigureRequest {
-  return { config: { get: (key: string) => values[key], require: (key: string) => values[key] } } as never;
-}
-
-/** Points every provider of this process at the emulator through the stack config `clerk:*`. */
-export async function configureFor(emulator: Emulator, extra: Record<string, string> = {}): Promise<void> {
-  await userMetadataProvider.configure!(
-    configRequest({
-      "clerk:secretKey": emulator.secretKey,
-      "clerk:apiUrl": emulator.url,
-      "clerk:maxRetryTimeMs": "5000",
-      ...extra,
-    }),
-  );
-}
+export { checkAndCreate, configRequest, configureFor, startConfiguredEmulator } from "../support/hooks";
 
 /** One resource kind as the tests drive it: its provider, how to seed its entity, and how to read what Clerk holds. */
 export interface KindHarness {
@@ -36,12 +15,16 @@ export interface KindHarness {
     publicMetadata?: JsonObject;
     privateMetadata?: JsonObject;
   }): Promise<Record<string, string>>;
-  /** What Clerk holds for the entity, read through the SDK (works against the emulator and a live instance). */
-  held(ids: Record<string, string>): Promise<{ publicMetadata: JsonObject; privateMetadata: JsonObject }>;
+  /**
+   * What Clerk holds for the entity, read through the SDK (works against the emulator and a live
+   * instance); typed as the SDK types it (an organization's `publicMetadata` may be null).
+   */
+  held(ids: Record<string, string>): Promise<{
+    publicMetadata: Record<string, unknown> | null;
+    privateMetadata: Record<string, unknown> | null;
+  }>;
   /** What the emulator stores for the entity (snake_case fields), read without a logged request. */
-  stored(
-    ids: Record<string, string>,
-  ): { public_metadata: JsonObject; private_metadata: JsonObject } | undefined;
+  stored(ids: Record<string, string>): StoredMetadata | undefined;
   /** Writes metadata behind the provider's back, as the app or a person would (a deep-merge PATCH). */
   write(
     ids: Record<string, string>,
@@ -97,40 +80,22 @@ export function kindHarnessesForClient(
     created.organizations.push(org.id);
     return org.id;
   };
-  const data = () => {
-    if (!emulator) throw new Error("stored() needs the emulator");
-    return emulator.data;
-  };
-  return [
-    {
-      name: "UserMetadata",
-      provider: userMetadataProvider,
+  const sdk: Record<KindKey, Pick<KindHarness, "seed" | "held" | "write" | "remove">> = {
+    user: {
       seed: async (metadata) => ({ userId: await newUser(metadata) }),
-      held: async ({ userId }) => clerk.users.getUser(userId) as never,
-      stored: ({ userId }) => data().getUser(userId),
+      held: async ({ userId }) => clerk.users.getUser(userId),
       write: async ({ userId }, metadata) => void (await clerk.users.updateUserMetadata(userId, metadata)),
       remove: async ({ userId }) => void (await clerk.users.deleteUser(userId)),
-      metadataPath: ({ userId }) => `/v1/users/${userId}/metadata`,
-      readPath: ({ userId }) => `/v1/users/${userId}`,
-      resourceId: ({ userId }) => userId,
     },
-    {
-      name: "OrganizationMetadata",
-      provider: organizationMetadataProvider,
+    organization: {
       seed: async (metadata) => ({ organizationId: await newOrganization(metadata) }),
-      held: async ({ organizationId }) => clerk.organizations.getOrganization({ organizationId }) as never,
-      stored: ({ organizationId }) => data().getOrganization(organizationId),
+      held: async ({ organizationId }) => clerk.organizations.getOrganization({ organizationId }),
       write: async ({ organizationId }, metadata) =>
         void (await clerk.organizations.updateOrganizationMetadata(organizationId, metadata)),
       remove: async ({ organizationId }) =>
         void (await clerk.organizations.deleteOrganization(organizationId)),
-      metadataPath: ({ organizationId }) => `/v1/organizations/${organizationId}/metadata`,
-      readPath: ({ organizationId }) => `/v1/organizations/${organizationId}`,
-      resourceId: ({ organizationId }) => organizationId,
     },
-    {
-      name: "OrganizationMembershipMetadata",
-      provider: organizationMembershipMetadataProvider,
+    membership: {
       seed: async (metadata) => {
         const userId = await newUser();
         const organizationId = await newOrganization();
@@ -152,9 +117,8 @@ export function kindHarnessesForClient(
           userId: [userId],
           limit: 1,
         });
-        return list.data[0] as never;
+        return list.data[0];
       },
-      stored: ({ organizationId, userId }) => data().getMembership(organizationId, userId),
       write: async ({ organizationId, userId }, metadata) =>
         void (await clerk.organizations.updateOrganizationMembershipMetadata({
           organizationId,
@@ -163,28 +127,21 @@ export function kindHarnessesForClient(
         })),
       remove: async ({ organizationId, userId }) =>
         void (await clerk.organizations.deleteOrganizationMembership({ organizationId, userId })),
-      metadataPath: ({ organizationId, userId }) =>
-        `/v1/organizations/${organizationId}/memberships/${userId}/metadata`,
-      readPath: ({ organizationId }) => `/v1/organizations/${organizationId}/memberships`,
-      resourceId: ({ organizationId, userId }) => `${organizationId}/${userId}`,
     },
-  ];
-}
-
-/** Starts an emulator and configures the providers for it. */
-export async function startConfiguredEmulator(): Promise<Emulator> {
-  const emulator = await startEmulator();
-  await configureFor(emulator);
-  return emulator;
-}
-
-/** Runs check then create, as the engine does for a new resource; fails on check failures. */
-export async function checkAndCreate(
-  provider: MetadataProvider,
-  news: Record<string, unknown>,
-): Promise<{ id: string; outs: MetadataOutputs; inputs: MetadataInputs }> {
-  const checked = await provider.check!({} as never, news as never);
-  if (checked.failures?.length) throw new Error(JSON.stringify(checked.failures));
-  const created = await provider.create(checked.inputs as MetadataInputs);
-  return { id: created.id, outs: created.outs as MetadataOutputs, inputs: checked.inputs as MetadataInputs };
+  };
+  return kindKeys.map((key): KindHarness => {
+    const kind = testKinds[key];
+    return {
+      name: kind.resourceType,
+      provider: kind.provider,
+      ...sdk[key],
+      stored: (ids) => {
+        if (!emulator) throw new Error("stored() needs the emulator");
+        return kind.stored(emulator, ids);
+      },
+      metadataPath: (ids) => kind.metadataPath(ids),
+      readPath: (ids) => kind.readPath(ids),
+      resourceId: (ids) => resourceId(key, ids),
+    };
+  });
 }

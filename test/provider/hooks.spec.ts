@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import type { Emulator } from "../../emulator";
-import type { MetadataOutputs } from "../../provider";
-import { checkAndCreate, kindHarnesses, startConfiguredEmulator, type KindHarness } from "./harness";
+import type { JsonObject, MetadataOutputs } from "../../provider";
+import { checkAndCreate, runCheck, startConfiguredEmulator } from "../support/hooks";
+import { callsOf } from "../support/wire";
+import { kindHarnesses, type KindHarness } from "./harness";
 
-/** The requests the emulator logged, as method, path and body. */
+/** The requests the emulator logged, as method, path (without the query string) and body. */
 function wire(emulator: Emulator) {
-  return emulator.requests().map((r) => ({ method: r.method, path: r.path, body: r.body }));
+  return callsOf(emulator.requests(), { withQuery: false });
 }
 
 describe("provider hooks against the Clerk emulator", () => {
@@ -23,8 +25,8 @@ describe("provider hooks against the Clerk emulator", () => {
     describe(["UserMetadata", "OrganizationMetadata", "OrganizationMembershipMetadata"][index], () => {
       const kind = () => harnesses[index];
 
-      async function seeded(publicMetadata: Record<string, unknown>, privateMetadata = {}) {
-        const ids = await kind().seed({ publicMetadata: publicMetadata as never, privateMetadata });
+      async function seeded(publicMetadata: JsonObject, privateMetadata: JsonObject = {}) {
+        const ids = await kind().seed({ publicMetadata, privateMetadata });
         emulator.reset();
         return ids;
       }
@@ -103,7 +105,7 @@ describe("provider hooks against the Clerk emulator", () => {
           });
           emulator.reset();
           const news = { ...ids, publicMetadata: { plan: "team", a: { b: { d: 2 } } } };
-          const checked = await kind().provider.check!({} as never, news as never);
+          const checked = await runCheck(kind().provider, news);
           const diff = await kind().provider.diff!(kind().resourceId(ids), outs, checked.inputs!);
           // Only what the host reads: it ignores `stables` and `deleteBeforeReplace: false`.
           assert.deepEqual(diff, { changes: true, replaces: [] });

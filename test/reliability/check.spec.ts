@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Emulator } from "../../emulator";
-import { configureFor } from "../provider/harness";
+import { configureFor, runCheck } from "../support/hooks";
 import {
   assertNoSecretsSeen,
   privateValue,
@@ -341,7 +341,7 @@ describe("reliability: bad declarations fail at check, naming the path, without 
 
   for (const c of cases) {
     it(`${c.kind}: ${c.name} → ${c.property}`, async () => {
-      const result = await providers[c.kind].check!({} as never, c.news as never);
+      const result = await runCheck(providers[c.kind], c.news);
       const failures = result.failures ?? [];
       for (const failure of failures) recordText(`${failure.property}: ${failure.reason}`);
       const match = failures.find((f) => f.property === c.property);

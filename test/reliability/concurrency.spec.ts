@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Emulator } from "../../emulator";
 import type { MetadataOutputs } from "../../provider";
-import { configureFor } from "../provider/harness";
+import { configureFor } from "../support/hooks";
 import {
   create,
   idsOf,

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import type { Emulator } from "../../emulator";
 import type { MetadataOutputs } from "../../provider";
-import { configureFor } from "../provider/harness";
+import { configureFor } from "../support/hooks";
 import {
   assertNoSecretsSeen,
   create,
   idsOf,
   metadataPath,
   privateValue,
-  rejection,
+  scannedRejection,
   remove,
   requestsTo,
   resourceTypes,
@@ -87,7 +87,7 @@ describe("reliability: failures that never stop, and failures that must not be r
                   ? update(kind, ids, olds!, declaration(kind, ids, "after"))
                   : remove(kind, ids, olds!);
 
-            const { error, elapsed } = await rejection(attempt());
+            const { error, elapsed } = await scannedRejection(attempt());
             assert.ok(elapsed < 3000 + slackMs, `took ${elapsed} ms`);
             const sent = requestsTo(emulator, metadataPath(kind, ids));
             assert.equal(sent.length, 3, "maxRetries 2 means 3 attempts");
@@ -124,7 +124,7 @@ describe("reliability: failures that never stop, and failures that must not be r
       await configureFor(emulator, { ...bounds, "clerk:maxRetries": "100", "clerk:maxRetryTimeMs": "1500" });
       const ids = fresh("user");
       emulator.inject({ status: 503 });
-      const { error, elapsed } = await rejection(create("user", declaration("user", ids, "bounded")));
+      const { error, elapsed } = await scannedRejection(create("user", declaration("user", ids, "bounded")));
       assert.ok(elapsed < 1500 + slackMs, `took ${elapsed} ms`);
       const attempts = requestsTo(emulator, metadataPath("user", ids)).length;
       assert.ok(attempts >= 2 && attempts < 101, `${attempts} attempts`);
@@ -140,7 +140,7 @@ describe("reliability: failures that never stop, and failures that must not be r
       });
       const ids = fresh("organization");
       emulator.inject({ latencyMs: 4000, drop: true });
-      const { error, elapsed } = await rejection(
+      const { error, elapsed } = await scannedRejection(
         create("organization", declaration("organization", ids, "hangs")),
       );
       assert.ok(elapsed < 1500 + slackMs, `took ${elapsed} ms`);
@@ -156,7 +156,7 @@ describe("reliability: failures that never stop, and failures that must not be r
         await configureFor(emulator, { ...bounds, "clerk:secretKey": wrongKey });
         const ids = fresh(kind);
         const before = stored(emulator, kind, ids);
-        const { error } = await rejection(create(kind, declaration(kind, ids, "wrongkey")));
+        const { error } = await scannedRejection(create(kind, declaration(kind, ids, "wrongkey")));
         const sent = emulator.requests();
         assert.equal(sent.length, 1);
         assert.equal(sent[0].status, 401);
@@ -177,7 +177,7 @@ describe("reliability: failures that never stop, and failures that must not be r
           const before = stored(emulator, kind, ids);
           emulator.reset();
           emulator.inject({ status, count: 1 });
-          const { error } = await rejection(update(kind, ids, olds, declaration(kind, ids, "second")));
+          const { error } = await scannedRejection(update(kind, ids, olds, declaration(kind, ids, "second")));
           assert.equal(emulator.requests().length, 1);
           assert.match(error.message, new RegExp(`HTTP ${status}`));
           assert.doesNotMatch(error.message, /attempts/);
@@ -195,7 +195,7 @@ describe("reliability: failures that never stop, and failures that must not be r
               : // an organization and a user that exist, but not as a membership
                 { organizationId: fleet.organizations[0], userId: fleet.users[fleet.users.length - 1] };
         assert.equal(stored(emulator, kind, ids), undefined);
-        const { error } = await rejection(create(kind, declaration(kind, ids, "missing")));
+        const { error } = await scannedRejection(create(kind, declaration(kind, ids, "missing")));
         assert.equal(emulator.requests().length, 1);
         assert.match(error.message, /HTTP 404/);
         assert.match(error.message, /not found in this development instance/);
@@ -230,7 +230,7 @@ describe("reliability: failures that never stop, and failures that must not be r
       await configureFor(emulator, { ...bounds, "clerk:requestTimeoutMs": "200" });
       const ids = fresh("user");
       emulator.inject({ latencyMs: 1000, drop: true });
-      const { error, elapsed } = await rejection(create("user", declaration("user", ids, "never")));
+      const { error, elapsed } = await scannedRejection(create("user", declaration("user", ids, "never")));
       assert.ok(elapsed < 3000 + slackMs, `took ${elapsed} ms`);
       assert.equal(requestsTo(emulator, metadataPath("user", ids)).length, 3);
       assert.match(error.message, /no answer within 200 ms/);

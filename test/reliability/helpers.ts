@@ -5,30 +5,20 @@
  */
 import assert from "node:assert/strict";
 import { startEmulator, type Emulator, type LoggedRequest, type SeedData } from "../../emulator";
-import {
-  organizationMembershipMetadataProvider,
-  organizationMetadataProvider,
-  userMetadataProvider,
-  type MetadataInputs,
-  type MetadataOutputs,
-} from "../../provider";
-import type { MetadataProvider } from "../../provider/providers/metadataProvider";
+import type { MetadataOutputs } from "../../provider";
+import { checkedInputs } from "../support/hooks";
+import { providers, resourceId, type Ids, type KindKey } from "../support/kinds";
+import { rejection } from "../support/rejection";
 
-export type KindKey = "user" | "organization" | "membership";
-
-export const providers: Record<KindKey, MetadataProvider> = {
-  user: userMetadataProvider,
-  organization: organizationMetadataProvider,
-  membership: organizationMembershipMetadataProvider,
-};
-
-export const resourceTypes: Record<KindKey, string> = {
-  user: "UserMetadata",
-  organization: "OrganizationMetadata",
-  membership: "OrganizationMembershipMetadata",
-};
-
-export type Ids = { userId?: string; organizationId?: string };
+export {
+  metadataPath,
+  providers,
+  resourceId,
+  resourceTypes,
+  stored,
+  type Ids,
+  type KindKey,
+} from "../support/kinds";
 
 /** The app's own keys every seeded entity starts with (never declared by a resource). */
 export function appKeys(tag: string): { public_metadata: object; private_metadata: object } {
@@ -102,53 +92,26 @@ export function idsOf(fleet: Fleet, kind: KindKey, index: number): Ids {
   return { organizationId, userId };
 }
 
-/** What the emulator stores for an entity (snake_case), without a logged request. */
-export function stored(
-  emulator: Emulator,
-  kind: KindKey,
-  ids: Ids,
-): { public_metadata: object; private_metadata: object; unsafe_metadata?: object } | undefined {
-  if (kind === "user") return emulator.data.getUser(ids.userId!);
-  if (kind === "organization") return emulator.data.getOrganization(ids.organizationId!);
-  return emulator.data.getMembership(ids.organizationId!, ids.userId!);
-}
-
-/** The path the provider PATCHes for an entity. */
-export function metadataPath(kind: KindKey, ids: Ids): string {
-  if (kind === "user") return `/v1/users/${ids.userId}/metadata`;
-  if (kind === "organization") return `/v1/organizations/${ids.organizationId}/metadata`;
-  return `/v1/organizations/${ids.organizationId}/memberships/${ids.userId}/metadata`;
-}
-
-/** The Pulumi id of an entity. */
-export function resourceId(kind: KindKey, ids: Ids): string {
-  return kind === "membership" ? `${ids.organizationId}/${ids.userId}` : (ids.userId ?? ids.organizationId)!;
-}
-
-/** Runs `check` (failing the test on check failures), as the engine does before every write. */
-export async function checked(kind: KindKey, news: Record<string, unknown>): Promise<MetadataInputs> {
-  const result = await providers[kind].check!({} as never, news as never);
-  assert.deepEqual(result.failures ?? [], [], `check failed for ${JSON.stringify(news)}`);
-  return result.inputs as MetadataInputs;
-}
-
+/** Runs `check` (failing the test on check failures), as the engine does, then `create`. */
 export async function create(kind: KindKey, news: Record<string, unknown>): Promise<MetadataOutputs> {
-  const inputs = await checked(kind, news);
+  const inputs = await checkedInputs(providers[kind], news);
   const result = await providers[kind].create(inputs);
   return result.outs as MetadataOutputs;
 }
 
+/** Runs `check` (failing the test on check failures), as the engine does, then `update`. */
 export async function update(
   kind: KindKey,
   ids: Ids,
   olds: MetadataOutputs,
   news: Record<string, unknown>,
 ): Promise<MetadataOutputs> {
-  const inputs = await checked(kind, news);
+  const inputs = await checkedInputs(providers[kind], news);
   const result = await providers[kind].update!(resourceId(kind, ids), olds, inputs);
   return result.outs as MetadataOutputs;
 }
 
+/** Runs `delete`, as the engine does for a resource no longer declared. */
 export async function remove(kind: KindKey, ids: Ids, olds: MetadataOutputs): Promise<void> {
   await providers[kind].delete!(resourceId(kind, ids), olds);
 }
@@ -196,18 +159,16 @@ export function recordText(text: string): void {
   messages.push(text);
 }
 
-/** Awaits a promise that must reject, records the error and returns it with how long it took. */
-export async function rejection(promise: Promise<unknown>): Promise<{ error: Error; elapsed: number }> {
-  const started = Date.now();
-  try {
-    const value = await promise;
-    assert.fail(`expected a rejection, got ${JSON.stringify(value)}`);
-  } catch (error) {
-    if (error instanceof assert.AssertionError) throw error;
-    recordError(error);
-    assert.ok(error instanceof Error, `expected an Error, got ${String(error)}`);
-    return { error, elapsed: Date.now() - started };
-  }
+/**
+ * Awaits a promise that must reject (see `rejection`) and records its error for the secret scan;
+ * returns the error and how long the promise took.
+ */
+export async function scannedRejection(
+  promise: Promise<unknown>,
+): Promise<{ error: Error; elapsed: number }> {
+  const rejected = await rejection(promise);
+  recordError(rejected.error);
+  return rejected;
 }
 
 /** Asserts that no message seen so far holds a secret key or a private metadata value. */

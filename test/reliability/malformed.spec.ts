@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Emulator, Fault } from "../../emulator";
 import type { MetadataOutputs } from "../../provider";
-import { configureFor } from "../provider/harness";
+import { configureFor } from "../support/hooks";
 import {
   assertNoSecretsSeen,
   create,
@@ -9,7 +9,7 @@ import {
   metadataPath,
   privateValue,
   providers,
-  rejection,
+  scannedRejection,
   resourceId,
   resourceTypes,
   startFleet,
@@ -104,7 +104,7 @@ describe("reliability: answers that are not what Clerk sends", function () {
         it(`create rejects ${answer.name}, never resolves with outputs`, async () => {
           const ids = idsOf(fleet, kind, next++);
           emulator.inject({ method: "PATCH", ...answer.fault(kind, false) });
-          const { error } = await rejection(
+          const { error } = await scannedRejection(
             create(kind, {
               ...ids,
               publicMetadata: { plan: "pro" },
@@ -126,7 +126,7 @@ describe("reliability: answers that are not what Clerk sends", function () {
           const outs = await create(kind, { ...ids, publicMetadata: { plan: "pro" } });
           emulator.reset();
           emulator.inject({ method: "GET", ...answer.fault(kind, true) });
-          const { error } = await rejection(
+          const { error } = await scannedRejection(
             providers[kind].read!(resourceId(kind, ids), outs as MetadataOutputs),
           );
           assert.match(error.message, answer.message);
@@ -154,7 +154,7 @@ describe("reliability: answers that are not what Clerk sends", function () {
 
         emulator.reset();
         emulator.inject(page);
-        const { error } = await rejection(create(kind, { ...ids, publicMetadata: { plan: "never" } }));
+        const { error } = await scannedRejection(create(kind, { ...ids, publicMetadata: { plan: "never" } }));
         assert.equal(emulator.requests().length, 3);
         assert.match(error.message, /HTTP 502/);
         assert.match(error.message, /after 3 attempts/);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Emulator } from "../../emulator";
-import { configureFor } from "../provider/harness";
+import { configureFor } from "../support/hooks";
 import { create, idsOf, startFleet, stored, type Fleet, type KindKey } from "./helpers";
 
 const kindKeys: KindKey[] = ["user", "organization", "membership"];

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Emulator, Fault } from "../../emulator";
-import { configureFor } from "../provider/harness";
+import { configureFor } from "../support/hooks";
 import {
   assertNoSecretsSeen,
   collectedMessages,
@@ -8,7 +8,7 @@ import {
   idsOf,
   privateValue,
   providers,
-  rejection,
+  scannedRejection,
   resourceId,
   secretKey,
   startFleet,
@@ -69,7 +69,7 @@ describe("reliability: no error message shows the secret key or a private value"
     for (const { name, fault } of faults) {
       it(`${kind}: ${name}`, async () => {
         emulator.inject(fault);
-        await rejection(create(kind, secretDeclaration(kind, name.replace(/\W/g, ""))));
+        await scannedRejection(create(kind, secretDeclaration(kind, name.replace(/\W/g, ""))));
       });
     }
 
@@ -78,7 +78,7 @@ describe("reliability: no error message shows the secret key or a private value"
         "clerk:secretKey": secretKey(`sk_test_wrong${kind}KeyThatMustNeverBePrinted00`),
         "clerk:rateLimit": "off",
       });
-      await rejection(create(kind, secretDeclaration(kind, "wrongkey")));
+      await scannedRejection(create(kind, secretDeclaration(kind, "wrongkey")));
     });
 
     it(`${kind}: no key at all`, async () => {
@@ -86,7 +86,7 @@ describe("reliability: no error message shows the secret key or a private value"
       const saved = process.env.CLERK_SECRET_KEY;
       delete process.env.CLERK_SECRET_KEY;
       try {
-        const { error } = await rejection(create(kind, secretDeclaration(kind, "nokey")));
+        const { error } = await scannedRejection(create(kind, secretDeclaration(kind, "nokey")));
         assert.match(error.message, /clerk:secretKey/);
       } finally {
         if (saved !== undefined) process.env.CLERK_SECRET_KEY = saved;
@@ -97,7 +97,7 @@ describe("reliability: no error message shows the secret key or a private value"
       const declaration = secretDeclaration(kind, "toolarge");
       await create(kind, { ...declaration, publicMetadata: { filler: "f".repeat(6000) } });
       emulator.reset();
-      const { error } = await rejection(
+      const { error } = await scannedRejection(
         create(kind, { ...declaration, publicMetadata: { more: privateValue(`p${"v".repeat(4000)}`) } }),
       );
       assert.match(error.message, /HTTP 422/);
@@ -105,8 +105,8 @@ describe("reliability: no error message shows the secret key or a private value"
     });
 
     it(`${kind}: a read of an id that does not fit`, async () => {
-      await rejection(
-        providers[kind].read!(resourceId(kind, { userId: "nope", organizationId: "nope" }), {} as never),
+      await scannedRejection(
+        providers[kind].read!(resourceId(kind, { userId: "nope", organizationId: "nope" })),
       );
     });
   }

@@ -51,20 +51,20 @@ function program(keys: number[]): () => void {
       const d = declared(i);
       new UserMetadata(`user-key-${pad(i)}`, {
         userId,
-        publicMetadata: d.public as never,
-        privateMetadata: d.private as never,
+        publicMetadata: d.public,
+        privateMetadata: d.private,
         ...(i % 5 === 0 ? { unsafeMetadata: { [`u${pad(i)}`]: true } } : {}),
       });
       new OrganizationMetadata(`org-key-${pad(i)}`, {
         organizationId: orgId,
-        publicMetadata: d.public as never,
-        privateMetadata: d.private as never,
+        publicMetadata: d.public,
+        privateMetadata: d.private,
       });
       new OrganizationMembershipMetadata(`member-key-${pad(i)}`, {
         organizationId: orgId,
         userId,
-        publicMetadata: d.public as never,
-        privateMetadata: d.private as never,
+        publicMetadata: d.public,
+        privateMetadata: d.private,
       });
     }
   };
@@ -185,11 +185,11 @@ describe("reliability: leaf conflicts inside one program, at preview", () => {
       });
       // The resource id of an OrganizationMetadata is its organization id: unknown until it exists.
       new OrganizationMetadata("second", {
-        organizationId: first.id as never,
+        organizationId: first.id,
         publicMetadata: { plan: "free" },
       });
       new OrganizationMembershipMetadata("member", {
-        organizationId: first.id as never,
+        organizationId: first.id,
         userId,
         publicMetadata: { seat: 1 },
       });
@@ -215,7 +215,7 @@ describe("reliability: leaf conflicts inside one program, at preview", () => {
         publicMetadata: { plan: "pro" },
       });
       new OrganizationMetadata("second", {
-        organizationId: first.id as never,
+        organizationId: first.id,
         publicMetadata: { plan: "free" },
       });
     });

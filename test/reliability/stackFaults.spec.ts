@@ -75,17 +75,17 @@ function fleetProgram(): void {
     const d = declaredUser(i);
     new UserMetadata(`user-${pad(i)}`, {
       userId: userId(i),
-      publicMetadata: d.public as never,
-      privateMetadata: d.private as never,
-      unsafeMetadata: d.unsafe as never,
+      publicMetadata: d.public,
+      privateMetadata: d.private,
+      unsafeMetadata: d.unsafe,
     });
   }
   for (let i = 0; i < fleetSize.organizations; i++) {
     const d = declaredOrganization(i);
     new OrganizationMetadata(`org-${pad(i)}`, {
       organizationId: orgId(i),
-      publicMetadata: d.public as never,
-      privateMetadata: d.private as never,
+      publicMetadata: d.public,
+      privateMetadata: d.private,
     });
   }
   for (let i = 0; i < fleetSize.memberships; i++) {
@@ -93,8 +93,8 @@ function fleetProgram(): void {
     new OrganizationMembershipMetadata(`member-${pad(i)}`, {
       organizationId: orgId(i),
       userId: userId(i),
-      publicMetadata: d.public as never,
-      privateMetadata: d.private as never,
+      publicMetadata: d.public,
+      privateMetadata: d.private,
     });
   }
 }
@@ -384,6 +384,7 @@ function deep(levels: number): Obj {
   return value;
 }
 
+/** Declarations `check` refuses; `as never` marks input the types refuse too, passed on purpose. */
 const badDeclarations: { what: string; program: () => void; message: RegExp }[] = [
   {
     what: "a user id with a slash",
@@ -416,13 +417,13 @@ const badDeclarations: { what: string; program: () => void; message: RegExp }[] 
     program: () =>
       new UserMetadata("bad", {
         userId: "user_ada",
-        privateMetadata: { blob: "secret-blob-".repeat(700) } as never,
+        privateMetadata: { blob: "secret-blob-".repeat(700) },
       }),
     message: /check failed: privateMetadata: is \d+ bytes of JSON; Clerk allows at most 8192 bytes/,
   },
   {
     what: "metadata nested too deep",
-    program: () => new UserMetadata("bad", { userId: "user_ada", unsafeMetadata: deep(66) as never }),
+    program: () => new UserMetadata("bad", { userId: "user_ada", unsafeMetadata: deep(66) }),
     message: new RegExp(
       `check failed: unsafeMetadata${Array.from({ length: 64 }, (_, i) => `\\.l${i + 1}`).join("")}: is nested deeper than 64 levels, this provider's own limit`,
     ),

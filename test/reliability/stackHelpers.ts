@@ -6,11 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { mergeMetadata, type SeedData } from "../../emulator";
-import type { OperationResult } from "../../driver/types";
+import type { JsonObject } from "../../provider";
 import { World } from "../lifecycle/helpers";
 
-/** A JSON object, as metadata fields are. */
-export type Obj = { [key: string]: unknown };
+export { assertOk, opCounts } from "../support/operations";
+
+/** A JSON object, as metadata fields are (the provider's own `JsonObject`). */
+export type Obj = JsonObject;
 
 /** Every metadata field of every entity Clerk holds, keyed `user:<id>`, `org:<id>`, `mem:<org>/<user>`. */
 export type MetadataView = Record<string, Record<string, Obj>>;
@@ -97,17 +99,4 @@ function deepEqualJson(a: unknown, b: unknown): boolean {
   } catch {
     return false;
   }
-}
-
-/** Asserts the operation succeeded, showing its errors otherwise. */
-export function assertOk(result: OperationResult): OperationResult {
-  assert.equal(result.ok, true, result.errors.slice(0, 5).join("\n"));
-  return result;
-}
-
-/** How many steps of each op a result holds, e.g. `{ create: 200 }`. */
-export function opCounts(result: OperationResult): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const step of result.steps) counts[step.op] = (counts[step.op] ?? 0) + 1;
-  return counts;
 }

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import type { Emulator, Fault, LoggedRequest } from "../../emulator";
 import type { MetadataOutputs } from "../../provider";
-import { configureFor } from "../provider/harness";
+import { configureFor } from "../support/hooks";
+import type { StoredMetadata } from "../support/kinds";
 import {
   create,
   idsOf,
@@ -84,7 +85,7 @@ function expectedAfterDelete(r: Resource) {
   return expected;
 }
 
-function metadataOf(entity: Record<string, unknown> | undefined, kind: KindKey) {
+function metadataOf(entity: StoredMetadata | undefined, kind: KindKey) {
   assert.ok(entity);
   const out: Record<string, unknown> = {
     public_metadata: entity.public_metadata,
@@ -198,7 +199,7 @@ describe("reliability: transient faults while creating, updating and deleting 22
     );
     assertIdempotentWrites(phaseLogs.update, resources);
     for (const r of resources) {
-      assert.deepEqual(metadataOf(stored(emulator, r.kind, r.ids) as never, r.kind), expectedAfterUpdate(r));
+      assert.deepEqual(metadataOf(stored(emulator, r.kind, r.ids), r.kind), expectedAfterUpdate(r));
     }
   });
 
@@ -224,18 +225,15 @@ describe("reliability: transient faults while creating, updating and deleting 22
       const want =
         expected.get(`user:${JSON.stringify({ userId: user.id })}`) ??
         expectedAfterDelete({ kind: "user", index: -1, ids: { userId: user.id } });
-      assert.deepEqual(metadataOf(user as never, "user"), want, user.id);
+      assert.deepEqual(metadataOf(user, "user"), want, user.id);
     }
     for (const org of snapshot.organizations) {
       const want = expected.get(`organization:${JSON.stringify({ organizationId: org.id })}`);
-      assert.deepEqual(metadataOf(org as never, "organization"), want, org.id);
+      assert.deepEqual(metadataOf(org, "organization"), want, org.id);
     }
     for (const m of snapshot.memberships) {
       const ids = { organizationId: m.organization.id, userId: m.public_user_data.user_id };
-      assert.deepEqual(
-        metadataOf(m as never, "membership"),
-        expected.get(`membership:${JSON.stringify(ids)}`),
-      );
+      assert.deepEqual(metadataOf(m, "membership"), expected.get(`membership:${JSON.stringify(ids)}`));
     }
     assert.equal(snapshot.users.length + snapshot.organizations.length + snapshot.memberships.length, 220);
     assert.deepEqual(withoutMetadata(snapshot), initial, "nothing but metadata changed");

@@ -6,7 +6,7 @@ import {
   userMetadataProvider as users,
   type MetadataOutputs,
 } from "../../../provider";
-import { checkAndCreate, configureFor } from "../harness";
+import { checkAndCreate, configureFor } from "../../support/hooks";
 
 /** Clerk's corners the emulator can be switched to (see emulator/README.md), met by the hooks. */
 describe("provider hooks in Clerk's corners", () => {
@@ -75,7 +75,7 @@ describe("provider hooks in Clerk's corners", () => {
       });
       await configureFor(emulator);
       const clerk = createClerkClient({ secretKey: emulator.secretKey, apiUrl: emulator.url });
-      // Clerk documents null in a replace as "overwrite the field with JSON null".
+      // Clerk documents null in a replace as "overwrite the field with JSON null" (the SDK's types refuse it).
       await clerk.users.replaceUserMetadata("user_nulls", { privateMetadata: null as never });
       assert.equal(emulator.data.getUser("user_nulls")?.private_metadata, null);
     });
@@ -90,19 +90,16 @@ describe("provider hooks in Clerk's corners", () => {
       assert.deepEqual(outs.privateMetadata, { tier: "gold" });
 
       const clerk = createClerkClient({ secretKey: emulator.secretKey, apiUrl: emulator.url });
+      // A null the SDK's types refuse but Clerk accepts, as above.
       await clerk.users.replaceUserMetadata("user_nulls", { privateMetadata: null as never });
       const read = await users.read!(id, outs);
       assert.deepEqual((read.props as MetadataOutputs).privateMetadata, {});
       assert.deepEqual((read.inputs as { privateMetadata?: unknown }).privateMetadata, {});
 
-      const updated = await users.update!(
-        id,
-        read.props as MetadataOutputs,
-        {
-          userId: "user_nulls",
-          privateMetadata: { tier: "silver" },
-        } as never,
-      );
+      const updated = await users.update!(id, read.props as MetadataOutputs, {
+        userId: "user_nulls",
+        privateMetadata: { tier: "silver" },
+      });
       assert.deepEqual(updated.outs?.privateMetadata, { tier: "silver" });
       await users.delete!(id, updated.outs as MetadataOutputs);
       assert.deepEqual(emulator.data.getUser("user_nulls")?.private_metadata, {});

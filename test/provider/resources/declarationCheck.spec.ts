@@ -36,6 +36,7 @@ describe("resources", () => {
     for (const [what, publicMetadata, message] of uncarriable) {
       it(`rejects ${what} in a declaration before Pulumi serializes it, naming the path`, () => {
         assert.throws(
+          // Deliberately wrong input: values the input types refuse, to test the check at construction.
           () => new UserMetadata("u", { userId: "user_1", publicMetadata: publicMetadata as never }),
           message,
         );
@@ -46,6 +47,7 @@ describe("resources", () => {
       const cyclic: Record<string, unknown> = { a: 1 };
       cyclic.self = cyclic;
       assert.throws(
+        // Deliberately wrong input: a cycle is no JSON value.
         () => new OrganizationMetadata("o", { organizationId: "org_1", privateMetadata: cyclic as never }),
         /privateMetadata\.self contains a cycle/,
       );
@@ -57,6 +59,7 @@ describe("resources", () => {
           new OrganizationMembershipMetadata("member", {
             organizationId: "org_1",
             userId: "user_1",
+            // Deliberately wrong input: a function is no JSON value.
             publicMetadata: { a: NaN, b: { c: () => 1 } } as never,
           }),
         (error: Error) => {
@@ -71,7 +74,7 @@ describe("resources", () => {
     it("leaves values inside Outputs and promises to check", () => {
       new UserMetadata("deferred", {
         userId: "user_1",
-        publicMetadata: { later: pulumi.output(5), promised: Promise.resolve("x") as never },
+        publicMetadata: { later: pulumi.output(5), promised: Promise.resolve("x") },
       });
     });
 
@@ -80,7 +83,7 @@ describe("resources", () => {
         () =>
           new UserMetadata("secretive", {
             userId: "user_1",
-            privateMetadata: { token: "tok_private_9931", bad: NaN } as never,
+            privateMetadata: { token: "tok_private_9931", bad: NaN },
           }),
         (error: Error) => !error.message.includes("tok_private_9931"),
       );
