@@ -1,5 +1,6 @@
 import { ApiError, invalidParam, notFound } from "./errors";
 import { parseIdFilter, parseOrdering } from "./filters";
+import { filterUsersByAttributes, parseUserAttributeFilters } from "./userFilters";
 import { isJsonObject } from "./merge";
 import { deletedObject } from "./serialize";
 import type { MetadataUpdate, Page, Store } from "./store";
@@ -168,21 +169,43 @@ const ROUTES: Route[] = [
     // GetUserList: a bare array of users (`User.List`), not `{ data, total_count }`.
     method: "GET",
     pattern: "/users",
-    handler: ({ store, query }) =>
-      store.listUsers({
+    handler: ({ store, query }) => {
+      const listed = {
         userIds: idFilter(query, "user_id"),
         ordering: parseOrdering(query.getAll("order_by"), "-created_at", ["created_at", "updated_at"]),
         ...page(query),
-      }),
+      };
+      const filters = parseUserAttributeFilters(query);
+      if (!filters) return store.listUsers(listed);
+      // email_address / username / external_id (userFilters.ts): filter every user, then page.
+      const all = { offset: 0, limit: Number.MAX_SAFE_INTEGER };
+      const kept = filterUsersByAttributes(
+        store.listUsers({ ...listed, ...all }),
+        store.listUsers(all),
+        filters,
+        store.readings.unknownIdFilter,
+      );
+      return kept.slice(listed.offset, listed.offset + listed.limit);
+    },
   },
   {
     // GetUsersCount: `{ object: "total_count", total_count }` (`TotalCount`).
     method: "GET",
     pattern: "/users/count",
-    handler: ({ store, query }) => ({
-      object: "total_count",
-      total_count: store.countUsers({ userIds: idFilter(query, "user_id") }),
-    }),
+    handler: ({ store, query }) => {
+      const userIds = idFilter(query, "user_id");
+      const filters = parseUserAttributeFilters(query);
+      const all = { offset: 0, limit: Number.MAX_SAFE_INTEGER };
+      const count = filters
+        ? filterUsersByAttributes(
+            store.listUsers({ userIds, ...all }),
+            store.listUsers(all),
+            filters,
+            store.readings.unknownIdFilter,
+          ).length
+        : store.countUsers({ userIds });
+      return { object: "total_count", total_count: count };
+    },
   },
   {
     method: "POST",

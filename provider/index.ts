@@ -19,3 +19,21 @@ export type { JsonObject, JsonValue } from "./core/json";
 export type { MetadataInputs, MetadataOutputs } from "./core/outputs";
 export type { OwnershipTree, LeafMark } from "./core/ownership";
 export { ClerkOperationError, InvalidDeclarationError, MissingSecretKeyError } from "./core/errors";
+export {
+  getOrganization,
+  getOrganizationOutput,
+  getUser,
+  getUserOutput,
+  getOrganizationMembership,
+  getOrganizationMembershipOutput,
+  type GetOrganizationArgs,
+  type GetOrganizationOutputArgs,
+  type GetOrganizationResult,
+  type GetUserArgs,
+  type GetUserOutputArgs,
+  type GetUserResult,
+  type GetOrganizationMembershipArgs,
+  type GetOrganizationMembershipOutputArgs,
+  type GetOrganizationMembershipResult,
+} from "./lookups";
+export { LookupError } from "./core/errors";

@@ -19,7 +19,8 @@ import type { ClerkSettings } from "./settings";
  * any other 4xx or an answer that parsed but is not the expected entity; and gives up after
  * `maxRetries` retries or `maxRetryTimeMs`
  * (counted from the first attempt, and cutting short an attempt that would run past it).
- * Every failure is thrown as a `ClerkOperationError` whose message names the call.
+ * Every failure is thrown as a `ClerkOperationError` whose message names the call, and the API URL
+ * in use when the answer suggests a wrong one (no answer; a 404 from a URL with a path).
  */
 export async function callClerk<T>(
   settings: ClerkSettings,
@@ -29,6 +30,8 @@ export async function callClerk<T>(
 ): Promise<T> {
   const client = clientFor(settings.secretKey, settings.apiUrl);
   const pacer = settings.rateLimit && pacerFor(settings.secretKey, settings.rateLimit);
+  // Failures name the URL in use when the answer suggests a wrong one (null: Clerk's default).
+  const apiUrl = settings.apiUrl ?? null;
   let deadline: number | undefined;
   let failure: AttemptFailure | undefined;
   for (let attempt = 1; ; attempt++) {
@@ -37,7 +40,8 @@ export async function callClerk<T>(
     // retrying) and covers every attempt: none may run past it, however long requestTimeoutMs is.
     deadline ??= Date.now() + settings.maxRetryTimeMs;
     const remaining = deadline - Date.now();
-    if (failure && remaining <= 0) throw clerkCallFailed(context, failure, attempt - 1, settings.secretKey);
+    if (failure && remaining <= 0)
+      throw clerkCallFailed(context, failure, attempt - 1, settings.secretKey, apiUrl);
     const timeoutMs = Math.min(settings.requestTimeoutMs, remaining > 0 ? remaining : Infinity);
     try {
       const answer = await withTimeout(request(client), timeoutMs).finally(answered);
@@ -52,13 +56,13 @@ export async function callClerk<T>(
       // Clerk: report Clerk's last real answer (status, code, trace id) rather than a "timeout".
       const cutShort = error instanceof TimeoutError && timeoutMs < settings.requestTimeoutMs;
       if (cutShort && failure?.status !== undefined)
-        throw clerkCallFailed(context, failure, attempt, settings.secretKey);
+        throw clerkCallFailed(context, failure, attempt, settings.secretKey, apiUrl);
       failure = toAttemptFailure(error);
     }
     const wait = retryDelay(failure, attempt);
     const retriesLeft = attempt <= settings.maxRetries;
     if (wait === undefined || !retriesLeft || Date.now() + wait > deadline) {
-      throw clerkCallFailed(context, failure, attempt, settings.secretKey);
+      throw clerkCallFailed(context, failure, attempt, settings.secretKey, apiUrl);
     }
     await sleep(wait);
   }

@@ -13,6 +13,12 @@ export interface CallContext {
   operation: string;
   spec: KindSpec;
   ids: EntityIds;
+  /**
+   * What messages name instead of the resource type and ids, for a call that is no resource's
+   * (a lookup: `getUser emailAddress="alexis@example.com"`). A 404 then carries no "not found in
+   * this instance" sentence: the caller says what was not found.
+   */
+  label?: string;
 }
 
 /** One failed attempt, as the SDK or the transport reported it. */
@@ -37,14 +43,29 @@ export class ClerkOperationError extends Error {
   readonly status: number | undefined;
   readonly code: string | undefined;
   readonly traceId: string | undefined;
+  /**
+   * True when the answer more likely comes from a wrong API URL than from Clerk (a 404 from a URL
+   * whose path ends in `/v1`): such a 404 never counts as "the entity is gone" (see {@link isNotFound}).
+   */
+  readonly suspectApiUrl: boolean;
 
-  constructor(message: string, failure: AttemptFailure) {
+  constructor(message: string, failure: AttemptFailure, suspectApiUrl = false) {
     super(message);
     keepMessage(this, message);
     this.name = "ClerkOperationError";
     this.status = failure.status;
     this.code = failure.code;
     this.traceId = failure.traceId;
+    this.suspectApiUrl = suspectApiUrl;
+  }
+}
+
+/** A lookup (`getUser`, `getOrganization`, `getOrganizationMembership`) found nothing, or more than one. */
+export class LookupError extends Error {
+  constructor(message: string) {
+    super(message);
+    keepMessage(this, message);
+    this.name = "LookupError";
   }
 }
 
@@ -84,18 +105,25 @@ export class InvalidValueError extends Error {
   }
 }
 
-/** A Clerk call failed: the message names the call and, for 401, 403 and 404, what to do. */
+/**
+ * A Clerk call failed: the message names the call and, for 401, 403 and 404, what to do. When
+ * `apiUrl` is given (the configured URL; `null` for Clerk's default), a failure that suggests a
+ * wrong URL (no HTTP answer; a 404 from a URL with a path) names the URL in use and the settings
+ * that choose it. A 404 from a URL whose path ends in `/v1` is not taken as "gone" (the SDK
+ * appends `/v1` itself, so every path answers 404 there).
+ */
 export function clerkCallFailed(
   context: CallContext,
   failure: AttemptFailure,
   attempts: number,
   secretKey: string,
+  apiUrl?: string | null,
 ): ClerkOperationError {
   const { spec, ids, operation } = context;
   const status =
     failure.status === undefined ? "no HTTP answer (network error or timeout)" : `HTTP ${failure.status}`;
   const detail = [failure.code, failure.longMessage ?? failure.message].filter(Boolean).join(": ");
-  let message = `${spec.resourceType} ${describeIds(context)}: ${operation} failed with ${status}`;
+  let message = `${describeSubject(context)}: ${operation} failed with ${status}`;
   if (detail) message += ` (${detail})`;
   if (failure.traceId) message += `, Clerk trace id ${failure.traceId}`;
   if (attempts > 1) message += `, after ${attempts} attempts`;
@@ -108,10 +136,71 @@ export function clerkCallFailed(
       " or leave `clerk:secretKey` unset and pass the key in CLERK_SECRET_KEY, which is read at run time.";
   } else if (failure.status === 403) {
     message += " The secret key is not allowed to do this: check the key's instance and permissions.";
-  } else if (failure.status === 404) {
+  } else if (failure.status === 404 && context.label === undefined) {
     message += ` ${notFoundHint(spec, ids, secretKey)}`;
   }
-  return new ClerkOperationError(redact(message, secretKey), failure);
+  const urlHint = apiUrl === undefined ? undefined : apiUrlHint(failure, apiUrl);
+  if (urlHint) message += ` ${urlHint.text}`;
+  return new ClerkOperationError(redact(message, secretKey), failure, urlHint?.suspect ?? false);
+}
+
+/** Clerk's Backend API URL, the SDK's default when `clerk:apiUrl` and CLERK_API_URL are unset. */
+const defaultApiUrl = "https://api.clerk.com";
+
+/**
+ * What to say about the API URL in use after `failure`, or `undefined` when the answer says
+ * nothing about it. `apiUrl` is the configured value (`null`: Clerk's default). The URL is shown
+ * without any user name or password it may hold.
+ */
+export function apiUrlHint(
+  failure: AttemptFailure,
+  apiUrl: string | null,
+): { text: string; suspect: boolean } | undefined {
+  const shown = showUrl(apiUrl ?? defaultApiUrl);
+  const settings = "clerk:apiUrl / CLERK_API_URL";
+  if (failure.status === undefined) {
+    return { text: `No answer from ${shown} (check ${settings}).`, suspect: false };
+  }
+  if (failure.status !== 404 || apiUrl === null) return undefined;
+  const urlPath = pathOf(apiUrl);
+  if (urlPath === "") return undefined;
+  const origin = originOf(apiUrl);
+  if (/\/v1$/.test(urlPath)) {
+    return {
+      text:
+        `The API URL in use, ${shown}, ends in /v1, and the SDK appends /v1 itself ` +
+        `(requests went to ${shown}/v1/…), so every path answers 404: ` +
+        `set ${settings} to ${origin}${urlPath.slice(0, -3)}.`,
+      suspect: true,
+    };
+  }
+  return {
+    text: `The API URL in use, ${shown}, has a path (${urlPath}); if Clerk is not served there, set ${settings} to ${origin}.`,
+    suspect: false,
+  };
+}
+
+/** The URL as messages show it: no credentials, query or fragment, no trailing slash. */
+function showUrl(url: string): string {
+  const origin = originOf(url);
+  return origin === undefined ? url.replace(/\/+$/, "") : `${origin}${pathOf(url)}`;
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The URL's path without trailing slashes (`""` for none, or for a URL that does not parse). */
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname.replace(/\/+$/, "");
+  } catch {
+    return "";
+  }
 }
 
 /**
@@ -142,10 +231,18 @@ export function unexpectedAnswer(
 ): UnexpectedAnswerError {
   return new UnexpectedAnswerError(
     redact(
-      `${context.spec.resourceType} ${describeIds(context)}: ${context.operation}: Clerk's answer (a success status) was not what Clerk sends: ${what}`,
+      `${describeSubject(context)}: ${context.operation}: Clerk's answer (a success status) was not what Clerk sends: ${what}`,
       secretKey,
     ),
   );
+}
+
+/**
+ * A lookup that cannot answer with exactly one entity: `label` names the lookup and what it looked
+ * for, `reason` says what it found instead (nothing, several, or arguments it cannot use).
+ */
+export function lookupFailed(label: string, reason: string, secretKey = ""): LookupError {
+  return new LookupError(redact(`${label}: ${reason}`, secretKey));
 }
 
 /** A Pulumi resource id that does not fit the kind (`user_…`, `org_…`, `org_…/user_…`). */
@@ -206,7 +303,8 @@ export function nonJsonDeclaration(resource: string, failures: CheckFailure[]): 
 export function isNotFound(error: unknown): boolean {
   return (
     (error instanceof Error || error instanceof ClerkOperationError) &&
-    (error as { status?: unknown }).status === 404
+    (error as { status?: unknown }).status === 404 &&
+    (error as { suspectApiUrl?: unknown }).suspectApiUrl !== true
   );
 }
 
@@ -226,14 +324,23 @@ export function messageOf(error: unknown): string {
   return typeof message === "string" ? message : String(error);
 }
 
+/** What a call's messages start with: the resource type and ids, or the lookup's label. */
+function describeSubject(context: CallContext): string {
+  return context.label ?? `${context.spec.resourceType} ${describeIds(context)}`;
+}
+
 /** The ids of the entity a call touched, as messages show them (`organizationId=org_… userId=user_…`). */
 export function describeIds(context: CallContext): string {
   return context.spec.idFields.map((field) => `${field.name}=${context.ids[field.name] ?? ""}`).join(" ");
 }
 
-/** Replaces every occurrence of the secret key in `text`, so no message can leak it. */
+/**
+ * Replaces every occurrence of the secret key in `text`, and drops the user name and password of
+ * any URL in it (`http://me:pw@host` becomes `http://host`), so no message can leak either.
+ */
 export function redact(text: string, secretKey: string): string {
-  return secretKey.length >= 8 ? text.split(secretKey).join("[redacted]") : text;
+  const withoutCredentials = text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@]*@/gi, "$1");
+  return secretKey.length >= 8 ? withoutCredentials.split(secretKey).join("[redacted]") : withoutCredentials;
 }
 
 function notFoundHint(spec: KindSpec, ids: EntityIds, secretKey: string): string {
