@@ -1,10 +1,6 @@
-import { createClerkClient } from "@clerk/backend";
 import type { Emulator } from "../../emulator";
 
-/** A `@clerk/backend` client pointed at the emulator. */
-export function clientFor(emulator: Emulator, secretKey: string = emulator.secretKey) {
-  return createClerkClient({ secretKey, apiUrl: emulator.url, telemetry: { disabled: true } });
-}
+export { clientFor } from "../support/clerk";
 
 /** A raw request to the emulator with the right key unless told otherwise; returns status, headers, text. */
 export async function raw(

@@ -6,10 +6,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createClerkClient } from "@clerk/backend";
 import { startEmulator, type Emulator, type SeedData } from "../../emulator";
 import type { ConfigValue } from "../../driver/collect";
 import { createStack, type Stack, type StackOptions } from "../../driver/engine";
+import { clientFor } from "../support/clerk";
 import { callsOf, type Call } from "../support/wire";
 
 export { assertOk, ops } from "../support/operations";
@@ -99,11 +99,7 @@ export class World {
 
   /** A Clerk client for changes made "outside the stack" (the dashboard, the app). */
   clerk() {
-    return createClerkClient({
-      secretKey: this.emulator.secretKey,
-      apiUrl: this.emulator.url,
-      telemetry: { disabled: true, debug: false, samplingRate: 0 },
-    });
+    return clientFor(this.emulator);
   }
 
   user(id: string) {

@@ -2,6 +2,7 @@ import type { ClerkClient } from "@clerk/backend";
 import type { Emulator } from "../../emulator";
 import type { JsonObject } from "../../provider/core/json";
 import type { MetadataProvider } from "../../provider/providers/metadataProvider";
+import { clientFor } from "../support/clerk";
 import { kindKeys, resourceId, testKinds, type KindKey, type StoredMetadata } from "../support/kinds";
 
 export { checkAndCreate, configRequest, configureFor, startConfiguredEmulator } from "../support/hooks";
@@ -42,13 +43,7 @@ export interface KindHarness {
 
 /** Builds the harness of each kind on top of a running emulator, seeding through `@clerk/backend` as a real instance would be. */
 export function kindHarnesses(emulator: Emulator): KindHarness[] {
-  const { createClerkClient } = require("@clerk/backend") as typeof import("@clerk/backend");
-  const clerk = createClerkClient({
-    secretKey: emulator.secretKey,
-    apiUrl: emulator.url,
-    telemetry: { disabled: true, debug: false, samplingRate: 0 },
-  });
-  return kindHarnessesForClient(clerk, emulator);
+  return kindHarnessesForClient(clientFor(emulator), emulator);
 }
 
 /**

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { Emulator } from "../../emulator";
 import type { JsonObject, MetadataOutputs } from "../../provider";
 import { checkAndCreate, runCheck, startConfiguredEmulator } from "../support/hooks";
+import { kindKeys, resourceTypes } from "../support/kinds";
 import { callsOf } from "../support/wire";
 import { kindHarnesses, type KindHarness } from "./harness";
 
@@ -22,7 +23,7 @@ describe("provider hooks against the Clerk emulator", () => {
   beforeEach(() => emulator.reset());
 
   for (const index of [0, 1, 2]) {
-    describe(["UserMetadata", "OrganizationMetadata", "OrganizationMembershipMetadata"][index], () => {
+    describe(resourceTypes[kindKeys[index]], () => {
       const kind = () => harnesses[index];
 
       async function seeded(publicMetadata: JsonObject, privateMetadata: JsonObject = {}) {

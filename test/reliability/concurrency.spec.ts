@@ -5,6 +5,7 @@ import { configureFor } from "../support/hooks";
 import {
   create,
   idsOf,
+  kindKeys,
   privateValue,
   remove,
   seeded,
@@ -14,7 +15,6 @@ import {
   type KindKey,
 } from "./helpers";
 
-const kindKeys: KindKey[] = ["user", "organization", "membership"];
 const count = 50;
 
 function declaration(kind: KindKey, i: number) {

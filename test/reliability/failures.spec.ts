@@ -6,12 +6,13 @@ import {
   assertNoSecretsSeen,
   create,
   idsOf,
+  kindKeys,
   metadataPath,
   privateValue,
-  scannedRejection,
   remove,
   requestsTo,
   resourceTypes,
+  scannedRejection,
   secretKey,
   seeded,
   sleep,
@@ -23,7 +24,6 @@ import {
   type KindKey,
 } from "./helpers";
 
-const kindKeys: KindKey[] = ["user", "organization", "membership"];
 const bounds = {
   "clerk:maxRetries": "2",
   "clerk:maxRetryTimeMs": "3000",

@@ -11,6 +11,7 @@ import { providers, resourceId, type Ids, type KindKey } from "../support/kinds"
 import { rejection } from "../support/rejection";
 
 export {
+  kindKeys,
   metadataPath,
   providers,
   resourceId,

@@ -6,20 +6,19 @@ import {
   assertNoSecretsSeen,
   create,
   idsOf,
+  kindKeys,
   metadataPath,
   privateValue,
   providers,
-  scannedRejection,
   resourceId,
   resourceTypes,
+  scannedRejection,
   startFleet,
   stored,
   type Fleet,
   type Ids,
   type KindKey,
 } from "./helpers";
-
-const kindKeys: KindKey[] = ["user", "organization", "membership"];
 
 const htmlPage = "<!doctype html><html><head><title>Welcome</title></head><body>It works!</body></html>";
 

@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
 import type { Emulator } from "../../emulator";
 import { configureFor } from "../support/hooks";
-import { create, idsOf, startFleet, stored, type Fleet, type KindKey } from "./helpers";
-
-const kindKeys: KindKey[] = ["user", "organization", "membership"];
+import { create, idsOf, kindKeys, startFleet, stored, type Fleet } from "./helpers";
 
 /**
  * 60 creates at once, 20 of each kind, so the three providers compete for one budget. The

@@ -8,12 +8,12 @@
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { createClerkClient } from "@clerk/backend";
 import type { SeedData } from "../../emulator";
 import type { Stack } from "../../driver/engine";
 import { formatResult } from "../../driver/print";
 import type { OperationResult } from "../../driver/types";
 import { OrganizationMembershipMetadata, OrganizationMetadata, UserMetadata } from "../../provider";
+import { clientFor } from "../support/clerk";
 import { appMetadata, assertOk, opCounts, StackWorld } from "./stackHelpers";
 
 /** Every private value the stack or Clerk ever holds: none may show up on our side. */
@@ -130,11 +130,7 @@ describe("reliability: no secret leaves through the provider or the driver", () 
     assert.equal(emulator.data.getUser("user_sec2")?.private_metadata.note, undefined);
 
     // drift made in Clerk behind the stack's back, then refresh and the drift gate
-    const clerk = createClerkClient({
-      secretKey: emulator.secretKey,
-      apiUrl: emulator.url,
-      telemetry: { disabled: true },
-    });
+    const clerk = clientFor(emulator);
     await clerk.users.updateUserMetadata("user_sec1", { privateMetadata: { apiToken: secret.driftToken } });
     await clerk.organizations.updateOrganizationMembershipMetadata({
       organizationId: "org_sec",

@@ -6,17 +6,16 @@ import {
   collectedMessages,
   create,
   idsOf,
+  kindKeys,
   privateValue,
   providers,
-  scannedRejection,
   resourceId,
+  scannedRejection,
   secretKey,
   startFleet,
   type Fleet,
   type KindKey,
 } from "./helpers";
-
-const kindKeys: KindKey[] = ["user", "organization", "membership"];
 
 /**
  * Provokes every kind of failure with declarations full of private values, then scans every

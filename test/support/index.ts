@@ -12,6 +12,7 @@ export {
   type StoredMetadata,
   type TestKind,
 } from "./kinds";
+export { clientFor } from "./clerk";
 export { assertOk, opCounts, ops } from "./operations";
 export { assertSameCalls, callsOf, sorted, type Call } from "./wire";
 export { rejection } from "./rejection";

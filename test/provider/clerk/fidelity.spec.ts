@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { createClerkClient } from "@clerk/backend";
 import { startEmulator, type Emulator, type UnknownIdFilter } from "../../../emulator";
 import {
   organizationMembershipMetadataProvider as memberships,
   userMetadataProvider as users,
   type MetadataOutputs,
 } from "../../../provider";
+import { clientFor } from "../../support/clerk";
 import { checkAndCreate, configureFor } from "../../support/hooks";
 
 /** Clerk's corners the emulator can be switched to (see emulator/README.md), met by the hooks. */
@@ -35,7 +35,7 @@ describe("provider hooks in Clerk's corners", () => {
           userId: "user_gone",
           publicMetadata: { seat: 3 },
         });
-        const clerk = createClerkClient({ secretKey: emulator.secretKey, apiUrl: emulator.url });
+        const clerk = clientFor(emulator);
         await clerk.users.deleteUser("user_gone");
         emulator.reset();
         const read = await memberships.read!(id, outs);
@@ -57,7 +57,7 @@ describe("provider hooks in Clerk's corners", () => {
           userId: "user_other",
           publicMetadata: { seat: 1 },
         });
-        const clerk = createClerkClient({ secretKey: emulator.secretKey, apiUrl: emulator.url });
+        const clerk = clientFor(emulator);
         await clerk.organizations.deleteOrganizationMembership({
           organizationId: "org_team",
           userId: "user_other",
@@ -74,7 +74,7 @@ describe("provider hooks in Clerk's corners", () => {
         seed: { users: [{ id: "user_nulls", public_metadata: { app: 1 } }] },
       });
       await configureFor(emulator);
-      const clerk = createClerkClient({ secretKey: emulator.secretKey, apiUrl: emulator.url });
+      const clerk = clientFor(emulator);
       // Clerk documents null in a replace as "overwrite the field with JSON null" (the SDK's types refuse it).
       await clerk.users.replaceUserMetadata("user_nulls", { privateMetadata: null as never });
       assert.equal(emulator.data.getUser("user_nulls")?.private_metadata, null);
@@ -89,7 +89,7 @@ describe("provider hooks in Clerk's corners", () => {
       assert.deepEqual(emulator.data.getUser("user_nulls")?.private_metadata, { tier: "gold" });
       assert.deepEqual(outs.privateMetadata, { tier: "gold" });
 
-      const clerk = createClerkClient({ secretKey: emulator.secretKey, apiUrl: emulator.url });
+      const clerk = clientFor(emulator);
       // A null the SDK's types refuse but Clerk accepts, as above.
       await clerk.users.replaceUserMetadata("user_nulls", { privateMetadata: null as never });
       const read = await users.read!(id, outs);
