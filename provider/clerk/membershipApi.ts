@@ -3,6 +3,7 @@ import { kinds, type EntityIds } from "../core/kinds";
 import { listData, memberOrganizationId, memberUserId, metadataOf, type EntityMetadata } from "./answers";
 import { callClerk } from "./call";
 import { requiredId, type MetadataApi } from "./metadataApi";
+import { readBatched, type ListReader } from "./readBatcher";
 import type { ClerkSettings } from "./settings";
 
 const spec = kinds.organizationMembership;
@@ -10,36 +11,39 @@ const isMembership = (ids: EntityIds) => (entity: Record<string, unknown>) =>
   memberUserId(entity) === ids.userId && memberOrganizationId(entity) === ids.organizationId;
 
 /**
+ * Memberships of one organization read together:
+ * `organizations.getOrganizationMembershipList({ organizationId, userId, limit })`. A user who
+ * exists but is not a member is simply not listed; a deleted user's id is ignored by Clerk, and
+ * when no listed user is known Clerk may list every other member (see `readBatcher.ts`).
+ */
+export const membershipLists: ListReader = {
+  spec,
+  groupOf: (ids) => requiredId(ids, "organizationId"),
+  keyOf: (ids) => requiredId(ids, "userId"),
+  idsOf: (organizationId, userId) => ({ organizationId, userId }),
+  singleReadsUpTo: 1,
+  list: (_settings, client, organizationId, userIds) =>
+    client.organizations.getOrganizationMembershipList({
+      organizationId,
+      userId: userIds,
+      limit: userIds.length,
+    }),
+  entriesOf: (answer) => ({
+    entries: listData(answer, "a membership list"),
+    totalCount: (answer as { totalCount?: unknown }).totalCount,
+  }),
+  placeOf: (membership) => ({ group: memberOrganizationId(membership), key: memberUserId(membership) }),
+  readOne: (settings, ids, operation) => readMembership(settings, ids, operation),
+};
+
+/**
  * An organization membership's metadata: `organizations.getOrganizationMembershipList` filtered
- * by user (limit 1) to read, `updateOrganizationMembershipMetadata` (PATCH) to write. Clerk has
- * no replace for memberships.
+ * by user (limit 1) to read, or by every user whose membership of the organization is read at the
+ * same time (see `readBatcher.ts`), `updateOrganizationMembershipMetadata` (PATCH) to write.
+ * Clerk has no replace for memberships.
  */
 export const membershipApi: MetadataApi = {
-  read: async (settings, ids, operation) => {
-    const context = { operation, spec, ids };
-    const organizationId = requiredId(ids, "organizationId");
-    const userId = requiredId(ids, "userId");
-    const found: { metadata: EntityMetadata } | { othersOnly: boolean } = await callClerk<
-      { metadata: EntityMetadata } | { othersOnly: boolean }
-    >(
-      settings,
-      context,
-      (client) =>
-        client.organizations.getOrganizationMembershipList({ organizationId, userId: [userId], limit: 1 }),
-      (answer) => {
-        const data = listData(answer, "a membership list");
-        const membership = data.find((m) => memberUserId(m) === userId);
-        if (membership !== undefined) return { metadata: metadataOf(spec, membership, isMembership(ids)) };
-        return { othersOnly: data.length > 0 };
-      },
-    );
-    if ("metadata" in found) return found.metadata;
-    // Clerk ignores user ids it does not know in this filter ("Any user IDs not found are
-    // ignored", GET /organizations/{organization_id}/memberships, OpenAPI 2026-05-12): a list of
-    // other members means the user is gone, which only a 404 for the user can confirm.
-    if (found.othersOnly) await confirmUserGone(settings, ids, operation);
-    throw entityNotFound(context, settings.secretKey);
-  },
+  read: (settings, ids, operation) => readBatched(membershipLists, settings, ids, operation),
   patch: (settings, ids, body, operation) =>
     callClerk(
       settings,
@@ -53,6 +57,40 @@ export const membershipApi: MetadataApi = {
       (answer) => metadataOf(spec, answer, isMembership(ids)),
     ),
 };
+
+/**
+ * One membership's own read: the membership list filtered by its user, limit 1. A list of other
+ * members means Clerk ignored the user's id (gone), which `users.getUser` confirms.
+ */
+async function readMembership(
+  settings: ClerkSettings,
+  ids: EntityIds,
+  operation: string,
+): Promise<EntityMetadata> {
+  const context = { operation, spec, ids };
+  const organizationId = requiredId(ids, "organizationId");
+  const userId = requiredId(ids, "userId");
+  const found: { metadata: EntityMetadata } | { othersOnly: boolean } = await callClerk<
+    { metadata: EntityMetadata } | { othersOnly: boolean }
+  >(
+    settings,
+    context,
+    (client) =>
+      client.organizations.getOrganizationMembershipList({ organizationId, userId: [userId], limit: 1 }),
+    (answer) => {
+      const data = listData(answer, "a membership list");
+      const membership = data.find((m) => memberUserId(m) === userId);
+      if (membership !== undefined) return { metadata: metadataOf(spec, membership, isMembership(ids)) };
+      return { othersOnly: data.length > 0 };
+    },
+  );
+  if ("metadata" in found) return found.metadata;
+  // Clerk ignores user ids it does not know in this filter ("Any user IDs not found are
+  // ignored", GET /organizations/{organization_id}/memberships, OpenAPI 2026-05-12): a list of
+  // other members means the user is gone, which only a 404 for the user can confirm.
+  if (found.othersOnly) await confirmUserGone(settings, ids, operation);
+  throw entityNotFound(context, settings.secretKey);
+}
 
 /**
  * Resolves when `users.getUser` answers 404 for the membership's user (the error propagates as

@@ -20,6 +20,11 @@ export interface ClerkSettings {
   requestTimeoutMs: number;
   /** The budget the provider paces itself to, or `undefined` for no pacing. */
   rateLimit: RateLimit | undefined;
+  /**
+   * Whether reads waiting at the same time share list requests (`readBatcher.ts`); `false` sends
+   * one GET per read. Absent means `true`.
+   */
+  batchReads?: boolean;
 }
 
 /** The stack configuration the provider reads (`clerk:<name>`), as given to `configure`. */
@@ -33,6 +38,7 @@ export const settingNames = [
   "maxRetryTimeMs",
   "requestTimeoutMs",
   "rateLimit",
+  "batchReads",
 ] as const;
 
 const environmentNames: Record<(typeof settingNames)[number], string> = {
@@ -42,22 +48,42 @@ const environmentNames: Record<(typeof settingNames)[number], string> = {
   maxRetryTimeMs: "CLERK_MAX_RETRY_TIME_MS",
   requestTimeoutMs: "CLERK_REQUEST_TIMEOUT_MS",
   rateLimit: "CLERK_RATE_LIMIT",
+  batchReads: "CLERK_BATCH_READS",
 };
 
 /** Clerk's own Backend API URL, the SDK's default. */
 const clerkApiUrl = "https://api.clerk.com";
 
 /** Clerk's published limits: 100 requests per 10 s on development instances, 1000 on production. */
-const clerkRateLimits = {
+export const clerkRateLimits = {
   development: { requests: 100, windowMs: 10_000 },
   production: { requests: 1000, windowMs: 10_000 },
 } as const;
 
 /**
+ * The share of Clerk's published limit the provider spends by default. Clerk counts the budget
+ * per instance, and the app's own Backend API calls come out of the same budget: at half, a
+ * deployment or a drift gate can never take more than half of any window, so the app keeps at
+ * least the other half, while a batched refresh (about one request per 100 resources of a kind)
+ * still fits in a single window.
+ */
+export const defaultRateLimitShare = 0.5;
+
+/** The budget the provider takes by default from a published limit: {@link defaultRateLimitShare} of it. */
+export function defaultShareOf(limit: RateLimit): RateLimit {
+  return {
+    requests: Math.max(1, Math.floor(limit.requests * defaultRateLimitShare)),
+    windowMs: limit.windowMs,
+  };
+}
+
+/**
  * Resolves the settings: each from the stack config `clerk:<name>` first, then its environment
- * variable, then the default. Pacing defaults to Clerk's published limit for the key's instance
- * kind when talking to Clerk itself, and to none for any other API URL (an emulator or proxy),
- * unless `rateLimit` is set (`"100/10s"`, `"50/1s"` or `"off"`). Throws `MissingSecretKeyError`
+ * variable, then the default. Pacing defaults to {@link defaultRateLimitShare} of Clerk's
+ * published limit for the key's instance kind (50 requests per 10 s on development, 500 on
+ * production) when talking to Clerk itself, and to none for any other API URL (an emulator or
+ * proxy), unless `rateLimit` is set (`"100/10s"`, `"50/1s"` or `"off"`). Reads share list
+ * requests unless `batchReads` is `"off"`. Throws `MissingSecretKeyError`
  * when no key is found, and an error naming the setting for a malformed value.
  */
 export function resolveSettings(configured: ConfiguredValues, env: NodeJS.ProcessEnv): ClerkSettings {
@@ -70,7 +96,8 @@ export function resolveSettings(configured: ConfiguredValues, env: NodeJS.Proces
   const rateLimitText = read("rateLimit");
   const instance = instanceKindOf(secretKey);
   const talksToClerk = apiUrl === undefined || apiUrl.replace(/\/+$/, "") === clerkApiUrl;
-  const defaultLimit = talksToClerk && instance !== "unknown" ? clerkRateLimits[instance] : undefined;
+  const defaultLimit =
+    talksToClerk && instance !== "unknown" ? defaultShareOf(clerkRateLimits[instance]) : undefined;
   return {
     secretKey,
     apiUrl,
@@ -78,7 +105,16 @@ export function resolveSettings(configured: ConfiguredValues, env: NodeJS.Proces
     maxRetryTimeMs: readCount("maxRetryTimeMs", read("maxRetryTimeMs"), 120_000),
     requestTimeoutMs: readCount("requestTimeoutMs", read("requestTimeoutMs"), 30_000),
     rateLimit: rateLimitText === undefined ? defaultLimit : parseRateLimit(rateLimitText),
+    batchReads: readSwitch("batchReads", read("batchReads"), true),
   };
+}
+
+function readSwitch(name: string, text: string | undefined, fallback: boolean): boolean {
+  if (text === undefined) return fallback;
+  const value = text.trim().toLowerCase();
+  if (value === "on" || value === "true") return true;
+  if (value === "off" || value === "false") return false;
+  throw invalidSetting(name, 'be "on" or "off"', text);
 }
 
 function readCount(name: string, text: string | undefined, fallback: number): number {

@@ -40,6 +40,7 @@ describe("settings", () => {
         maxRetryTimeMs: 3000,
         requestTimeoutMs: 400,
         rateLimit: { requests: 7, windowMs: 2000 },
+        batchReads: true,
       });
     });
 
@@ -50,7 +51,8 @@ describe("settings", () => {
         maxRetries: 5,
         maxRetryTimeMs: 120_000,
         requestTimeoutMs: 30_000,
-        rateLimit: { requests: 100, windowMs: 10_000 },
+        rateLimit: { requests: 50, windowMs: 10_000 },
+        batchReads: true,
       });
     });
 
@@ -81,16 +83,16 @@ describe("settings", () => {
       );
     });
 
-    it("paces to 100 requests per 10 s for a development key on Clerk's API", () => {
+    it("paces to half of Clerk's 100 requests per 10 s for a development key on Clerk's API, leaving the app the rest", () => {
       assert.deepEqual(resolveSettings({ secretKey: "sk_test_1" }, {}).rateLimit, {
-        requests: 100,
+        requests: 50,
         windowMs: 10_000,
       });
     });
 
-    it("paces to 1000 requests per 10 s for a production key on Clerk's API", () => {
+    it("paces to half of Clerk's 1000 requests per 10 s for a production key on Clerk's API, leaving the app the rest", () => {
       assert.deepEqual(resolveSettings({ secretKey: "sk_live_1" }, {}).rateLimit, {
-        requests: 1000,
+        requests: 500,
         windowMs: 10_000,
       });
     });
@@ -116,9 +118,29 @@ describe("settings", () => {
       assert.deepEqual(
         resolveSettings({ secretKey: "sk_test_1", apiUrl: "https://api.clerk.com" }, {}).rateLimit,
         {
-          requests: 100,
+          requests: 50,
           windowMs: 10_000,
         },
+      );
+    });
+
+    it("lets rateLimit set the whole published limit, or any other budget, instead of the default share", () => {
+      assert.deepEqual(resolveSettings({ secretKey: "sk_test_1", rateLimit: "100/10s" }, {}).rateLimit, {
+        requests: 100,
+        windowMs: 10_000,
+      });
+    });
+
+    it("batches reads unless batchReads is off, and rejects any other value naming the setting", () => {
+      assert.equal(resolveSettings({ secretKey: "sk_test_1" }, {}).batchReads, true);
+      assert.equal(resolveSettings({ secretKey: "sk_test_1", batchReads: "off" }, {}).batchReads, false);
+      assert.equal(
+        resolveSettings({ secretKey: "sk_test_1" }, { CLERK_BATCH_READS: "off" }).batchReads,
+        false,
+      );
+      assert.throws(
+        () => resolveSettings({ secretKey: "sk_test_1", batchReads: "sometimes" }, {}),
+        /clerk:batchReads must be "on" or "off".*"sometimes"/,
       );
     });
 

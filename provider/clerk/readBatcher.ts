@@ -1,0 +1,329 @@
+/**
+ * Coalesced reads: reads of one kind that wait at the same time in this process share one list
+ * request (`GET /v1/users?user_id=…`, `GET /v1/organizations?organization_id=…`,
+ * `GET /v1/organizations/{id}/memberships?user_id=…`), up to {@link maxIdsPerList} ids each, and
+ * each read still answers for exactly its own entity. The engine runs refresh reads `--parallel`
+ * at a time, so a refresh's reads arrive together and leave together.
+ *
+ * What an answer proves (Clerk: "Any user IDs not found are ignored", GetUserList,
+ * ListOrganizations, ListOrganizationMemberships, OpenAPI 2026-05-12):
+ * - an entity of the answer whose id was asked for is that entity (its metadata is used only when
+ *   the answer carries every metadata field of the kind, `null` included; otherwise that read
+ *   falls back to its own GET, so a list that left out `private_metadata` never reads as empty);
+ * - an asked-for entity that is absent is gone only when the answer shows the filter was applied:
+ *   every listed entity was asked for (and, for memberships, belongs to the organization asked
+ *   about) and the total count is not larger than the list. Clerk may drop a filter whose ids it
+ *   knows none of, and then lists entities nobody asked for: the absent ones then fall back to
+ *   their own GET (which, for a membership, checks the user) rather than read as gone;
+ * - an entry that is malformed (an asked-for id listed twice, a metadata field that is not an
+ *   object, an entry that names no id) fails the reads it may concern with an unexpected-answer
+ *   error; it is never attributed to another entity.
+ *
+ * A batch of one read (two for users, whose list costs two requests) is sent as that read's own
+ * GET, so a lone read costs what it did before batching, after a wait of at most
+ * {@link coalesceWindowMs}.
+ */
+import type { ClerkClient } from "@clerk/backend";
+import {
+  ClerkOperationError,
+  entityNotFound,
+  messageOf,
+  unexpectedAnswer,
+  UnexpectedAnswerError,
+  type CallContext,
+} from "../core/errors";
+import { isPlainObject, type JsonObject } from "../core/json";
+import type { EntityIds, KindSpec, MetadataField } from "../core/kinds";
+import type { EntityMetadata } from "./answers";
+import { callClerk } from "./call";
+import type { ClerkSettings } from "./settings";
+
+/** Clerk's limit on ids in one list filter ("Accepts up to 100 user IDs", OpenAPI 2026-05-12). */
+export const maxIdsPerList = 100;
+
+/**
+ * How long the first read of a batch waits for others to join it. Reads the engine sends together
+ * reach the provider within a millisecond or two of each other; a lone read waits this long at most.
+ */
+export const coalesceWindowMs = 2;
+
+/** How one kind reads a batch with a list request, and one entity on its own. */
+export interface ListReader {
+  spec: KindSpec;
+  /** What reads sharing one list request must have in common: the organization for memberships, "" otherwise. */
+  groupOf(ids: EntityIds): string;
+  /** The id the list filters by: the user id for users and memberships, the organization id for organizations. */
+  keyOf(ids: EntityIds): string;
+  /** The entity ids of `key` within `group` (the inverse of `groupOf` and `keyOf`). */
+  idsOf(group: string, key: string): EntityIds;
+  /** Batches of at most this many distinct entities are read with one GET each instead of a list. */
+  singleReadsUpTo: number;
+  /** One list request for the distinct `keys` (at most {@link maxIdsPerList}) of `group`, as the SDK answers it. */
+  list(settings: ClerkSettings, client: ClerkClient, group: string, keys: string[]): Promise<unknown>;
+  /** The listed entities and the total count the answer reports; throws when the answer is no list. */
+  entriesOf(answer: unknown): { entries: unknown[]; totalCount: unknown };
+  /** Where a listed entity belongs, as the answer says (unchecked). */
+  placeOf(entity: unknown): { group: unknown; key: unknown };
+  /** The unbatched read of one entity (the kind's own GET). */
+  readOne(settings: ClerkSettings, ids: EntityIds, operation: string): Promise<EntityMetadata>;
+}
+
+/** One read waiting for its batch. */
+interface Waiting {
+  ids: EntityIds;
+  key: string;
+  resolve: (metadata: EntityMetadata) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Reads collected for one list request, not sent yet. */
+interface OpenBatch {
+  reader: ListReader;
+  settings: ClerkSettings;
+  group: string;
+  operation: string;
+  waiting: Waiting[];
+  keys: Set<string>;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** A string key, not a symbol: Pulumi serializes symbols by value, which would split the batches. */
+const batchesKey = "__pulumiClerkMetadataReadBatches";
+
+/** The open batches of this process, shared by every copy of the provider (see `registry.ts`). */
+function openBatches(): Map<string, OpenBatch> {
+  const holder = globalThis as { [batchesKey]?: Map<string, OpenBatch> };
+  holder[batchesKey] ??= new Map();
+  return holder[batchesKey];
+}
+
+/**
+ * Reads one entity's metadata, sharing a list request with the reads of the same kind (and
+ * organization, for memberships), instance and operation that wait at the same time. Rejects as
+ * `reader.readOne` would: a 404 `ClerkOperationError` when the entity is gone, any other error
+ * naming this read's own entity and operation.
+ */
+export function readBatched(
+  reader: ListReader,
+  settings: ClerkSettings,
+  ids: EntityIds,
+  operation: string,
+): Promise<EntityMetadata> {
+  if (settings.batchReads === false) return reader.readOne(settings, ids, operation);
+  const group = reader.groupOf(ids);
+  const key = reader.keyOf(ids);
+  const batchKey = [settings.secretKey, settings.apiUrl ?? "", reader.spec.name, group, operation].join("|");
+  const batches = openBatches();
+  let batch = batches.get(batchKey);
+  if (!batch) {
+    const opened: OpenBatch = {
+      reader,
+      settings,
+      group,
+      operation,
+      waiting: [],
+      keys: new Set(),
+      timer: undefined,
+    };
+    opened.timer = setTimeout(() => close(batchKey, opened), coalesceWindowMs);
+    batches.set(batchKey, opened);
+    batch = opened;
+  }
+  const open = batch;
+  return new Promise<EntityMetadata>((resolve, reject) => {
+    open.waiting.push({ ids, key, resolve, reject });
+    open.keys.add(key);
+    if (open.keys.size >= maxIdsPerList) close(batchKey, open);
+  });
+}
+
+/** Stops `batch` taking reads and sends it. */
+function close(batchKey: string, batch: OpenBatch): void {
+  clearTimeout(batch.timer);
+  const batches = openBatches();
+  if (batches.get(batchKey) === batch) batches.delete(batchKey);
+  void send(batch);
+}
+
+/** Sends a closed batch: one GET per entity when small, else one list request; settles every read. */
+async function send(batch: OpenBatch): Promise<void> {
+  const { reader, settings, operation } = batch;
+  const keys = [...batch.keys];
+  if (keys.length <= reader.singleReadsUpTo) {
+    await Promise.all(
+      keys.map((key) => settle(batch, key, reader.readOne(settings, idsOfKey(batch, key), operation))),
+    );
+    return;
+  }
+  const context: CallContext = { operation, spec: reader.spec, ids: reader.idsOf(batch.group, batchMarker) };
+  let outcome: ListOutcome;
+  try {
+    outcome = await callClerk(
+      settings,
+      context,
+      (client) => reader.list(settings, client, batch.group, keys),
+      (answer) => sortAnswer(reader, batch.group, keys, answer),
+    );
+  } catch (error) {
+    for (const waiting of batch.waiting)
+      waiting.reject(forOwnEntity(error, reader, waiting.key, keys.length));
+    return;
+  }
+  await Promise.all(keys.map((key) => settle(batch, key, answerFor(batch, outcome, key, keys.length))));
+}
+
+/** What one list answer says about each asked-for key. */
+interface ListOutcome {
+  found: Map<string, EntityMetadata>;
+  /** Keys the answer holds but cannot be used for, with the reason. */
+  malformed: Map<string, string>;
+  /** Keys whose entry lacks a metadata field: read them with their own GET. */
+  incomplete: Set<string>;
+  /** Entries that name no id: absent keys cannot be told gone. */
+  unnamed: number;
+  /** The answer lists entities nobody asked for, or fewer than its total: the filter was not (fully) applied. */
+  filterNotApplied: boolean;
+}
+
+/** Clerk's JSON names of the metadata fields, as in the SDK objects' `raw`. */
+const jsonFieldNames: Record<MetadataField, string> = {
+  publicMetadata: "public_metadata",
+  privateMetadata: "private_metadata",
+  unsafeMetadata: "unsafe_metadata",
+};
+
+/** Sorts a list answer by the keys asked for; throws (an unexpected answer for every read) when it is no list. */
+export function sortAnswer(reader: ListReader, group: string, keys: string[], answer: unknown): ListOutcome {
+  const { entries, totalCount } = reader.entriesOf(answer);
+  const asked = new Set(keys);
+  const outcome: ListOutcome = {
+    found: new Map(),
+    malformed: new Map(),
+    incomplete: new Set(),
+    unnamed: 0,
+    filterNotApplied: typeof totalCount === "number" && totalCount > entries.length,
+  };
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const place = entry !== null && typeof entry === "object" ? reader.placeOf(entry) : undefined;
+    if (!place || typeof place.key !== "string" || place.key === "") {
+      outcome.unnamed++;
+      continue;
+    }
+    const key = place.key;
+    if (!asked.has(key)) {
+      outcome.filterNotApplied = true;
+      continue;
+    }
+    if (place.group !== group) {
+      outcome.malformed.set(key, `the list held an entry for ${key} that belongs to ${String(place.group)}`);
+      continue;
+    }
+    if (seen.has(key)) {
+      outcome.found.delete(key);
+      outcome.malformed.set(key, `the list held ${key} more than once`);
+      continue;
+    }
+    seen.add(key);
+    const read = metadataOfEntry(reader.spec, entry as Record<string, unknown>);
+    if (read === "incomplete") outcome.incomplete.add(key);
+    else if (typeof read === "string") outcome.malformed.set(key, read);
+    else outcome.found.set(key, read);
+  }
+  return outcome;
+}
+
+/**
+ * The metadata fields of a listed entity; "incomplete" when the answer left a field out (the SDK
+ * would default it to `{}`), or a reason when a field is neither an object nor `null`.
+ */
+function metadataOfEntry(
+  spec: KindSpec,
+  entity: Record<string, unknown>,
+): EntityMetadata | "incomplete" | string {
+  const raw = entity.raw;
+  if (raw === null || typeof raw !== "object") return "incomplete";
+  const metadata: EntityMetadata = {};
+  for (const field of spec.metadataFields) {
+    if ((raw as Record<string, unknown>)[jsonFieldNames[field]] === undefined) return "incomplete";
+    const value = entity[field] ?? {};
+    if (!isPlainObject(value)) return `${field} is not an object`;
+    metadata[field] = value as JsonObject;
+  }
+  return metadata;
+}
+
+/** What the list answer means for one key: its metadata, its own GET, gone, or an unexpected answer. */
+function answerFor(
+  batch: OpenBatch,
+  outcome: ListOutcome,
+  key: string,
+  shared: number,
+): Promise<EntityMetadata> {
+  const { reader, settings, operation } = batch;
+  const ids = idsOfKey(batch, key);
+  const context: CallContext = { operation, spec: reader.spec, ids };
+  const found = outcome.found.get(key);
+  if (found) return Promise.resolve(found);
+  const malformed = outcome.malformed.get(key);
+  if (malformed !== undefined)
+    return Promise.reject(
+      unexpectedAnswer(context, `${malformed}${sharedNote(reader, shared)}`, settings.secretKey),
+    );
+  if (outcome.incomplete.has(key)) return reader.readOne(settings, ids, operation);
+  if (outcome.unnamed > 0)
+    return Promise.reject(
+      unexpectedAnswer(
+        context,
+        `the list held ${outcome.unnamed} ${outcome.unnamed === 1 ? "entry" : "entries"} without an id, so whether ${key} is gone cannot be told${sharedNote(reader, shared)}`,
+        settings.secretKey,
+      ),
+    );
+  // Clerk may have dropped a filter whose ids it knows none of: only the entity's own GET can tell.
+  if (outcome.filterNotApplied) return reader.readOne(settings, ids, operation);
+  return Promise.reject(entityNotFound(context, settings.secretKey));
+}
+
+/** Settles every read of `key` in `batch` with `result` (each read gets its own copy). */
+async function settle(batch: OpenBatch, key: string, result: Promise<EntityMetadata>): Promise<void> {
+  const readers = batch.waiting.filter((waiting) => waiting.key === key);
+  try {
+    const metadata = await result;
+    for (const waiting of readers) waiting.resolve(structuredClone(metadata));
+  } catch (error) {
+    for (const waiting of readers) waiting.reject(error);
+  }
+}
+
+function idsOfKey(batch: OpenBatch, key: string): EntityIds {
+  return batch.waiting.find((waiting) => waiting.key === key)?.ids ?? batch.reader.idsOf(batch.group, key);
+}
+
+/** Stands for the batch's keys in the list request's error messages, replaced by each read's own key. */
+const batchMarker = "\u2063batched\u2063";
+
+function sharedNote(reader: ListReader, shared: number): string {
+  return ` (one list request for ${shared} ${reader.spec.entity}${shared === 1 ? "" : "s"})`;
+}
+
+/**
+ * The list request's error as the error of the read of `key`: the same class, status, code and
+ * trace id, with the message naming that read's own entity and saying the request was shared.
+ */
+export function forOwnEntity(error: unknown, reader: ListReader, key: string, shared: number): unknown {
+  const message = messageOf(error);
+  if (!message.includes(batchMarker)) return error;
+  const own = `${message.split(batchMarker).join(key)}${sharedNote(reader, shared)}`;
+  if (error instanceof UnexpectedAnswerError) return new UnexpectedAnswerError(own);
+  const e = error as { status?: unknown; code?: unknown; traceId?: unknown };
+  if (error instanceof ClerkOperationError || typeof e.status === "number" || e.status === undefined)
+    return new ClerkOperationError(own, {
+      status: typeof e.status === "number" ? e.status : undefined,
+      code: typeof e.code === "string" ? e.code : undefined,
+      message: own,
+      longMessage: undefined,
+      traceId: typeof e.traceId === "string" ? e.traceId : undefined,
+      retryAfter: undefined,
+    });
+  return error;
+}
