@@ -1,15 +1,19 @@
 /**
  * An organization's plan, limits and feature flags, with private billing data.
- * Config (namespace `example`): organizationId (required), plan, seats, features (JSON object),
- * billingCustomerId (secret).
+ * Config (namespace `example`): organizationSlug (or organizationId), plan, seats, features (JSON
+ * object), billingCustomerId (secret).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as clerk from "pulumi-clerk-metadata";
 
 const config = new pulumi.Config("example");
+const slug = config.get("organizationSlug");
 
 const acme = new clerk.OrganizationMetadata("acme", {
-  organizationId: config.require("organizationId"),
+  // By slug, as people name organizations; the lookup runs in preview too and only reads.
+  organizationId: slug
+    ? clerk.getOrganizationOutput({ slug }).organizationId
+    : config.require("organizationId"),
   publicMetadata: {
     plan: config.get("plan") ?? "pro",
     limits: { seats: config.getNumber("seats") ?? 25, projects: 10 },

@@ -2,7 +2,15 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { assertOk, assertSameCalls, examplesDir, ops, World } from "./helpers";
+import { assertOk, assertSameCalls, examplesDir, ops, sorted, World, type Call } from "./helpers";
+
+/** The lookups' requests (reads) and the provider's writes, apart. */
+const reads = (calls: Call[]) => sorted(calls.filter((c) => c.method === "GET"));
+const writes = (calls: Call[]) => calls.filter((c) => c.method !== "GET");
+const membershipRead = (userId: string): Call => ({
+  method: "GET",
+  path: `/v1/organizations/org_acme/memberships?user_id=${userId}&limit=1`,
+});
 
 const organizationProgram = path.join(examplesDir, "organization", "index.ts");
 const membershipsProgram = path.join(examplesDir, "memberships", "index.ts");
@@ -14,9 +22,9 @@ describe("lifecycle: the example programs", () => {
       { id: "user_2ZUtbk2yvnFGItdeze1ivCh3uqh", public_metadata: { app: { onboarded: true } } },
       { id: "user_2ZUtbk2yvnFGItdeze1ivCh3uqi", private_metadata: { crm: "c-1" } },
       { id: "user_2ZUtbk2yvnFGItdeze1ivCh3uqj" },
-      { id: "user_alexis" },
-      { id: "user_sam" },
-      { id: "user_kim" },
+      { id: "user_alexis", email_address: "alexis@example.com" },
+      { id: "user_sam", email_address: "sam@example.com" },
+      { id: "user_kim", email_address: "kim@example.com" },
     ],
     organizations: [
       {
@@ -122,7 +130,14 @@ describe("lifecycle: the example programs", () => {
     );
     const up = assertOk(await stack.up(membershipsProgram));
     assert.equal(up.outputs?.managedMembers, 3);
-    assertSameCalls(world.calls(), [
+    // getOrganizationMembership per member, in the preview's and the update's run of the program.
+    assert.deepEqual(
+      reads(world.calls()),
+      sorted(
+        ["user_alexis", "user_kim", "user_sam"].flatMap((id) => [membershipRead(id), membershipRead(id)]),
+      ),
+    );
+    assertSameCalls(writes(world.calls()), [
       {
         method: "PATCH",
         path: "/v1/organizations/org_acme/memberships/user_alexis/metadata",
@@ -155,7 +170,7 @@ describe("lifecycle: the example programs", () => {
       ["member-user_kim", "delete"],
       ["member-user_sam", "update"],
     ]);
-    assertSameCalls(world.calls(), [
+    assertSameCalls(writes(world.calls()), [
       {
         method: "PATCH",
         path: "/v1/organizations/org_acme/memberships/user_sam/metadata",
@@ -171,9 +186,82 @@ describe("lifecycle: the example programs", () => {
 
     world.reset();
     assertOk(await next.destroy());
-    assert.equal(world.calls().length, 2);
+    assert.equal(writes(world.calls()).length, 2);
     assert.deepEqual(world.membership("org_acme", "user_sam").public, { app: { lastSeen: "today" } });
     assert.deepEqual(world.membership("org_acme", "user_alexis").public, {});
+  });
+
+  it("finds the organization by slug and members by email address: lookups only read, in preview too", async () => {
+    const organization = world.stack({
+      "example:organizationSlug": "acme",
+      "example:billingCustomerId": { value: "cus_example_77", secret: true as const },
+    });
+    assertOk(await organization.preview(organizationProgram));
+    assert.deepEqual(world.calls(), [{ method: "GET", path: "/v1/organizations/acme" }]);
+    world.reset();
+    const up = assertOk(await organization.up(organizationProgram));
+    assert.equal(up.outputs?.organizationId, "org_acme");
+    assert.deepEqual(reads(world.calls()), [
+      { method: "GET", path: "/v1/organizations/acme" },
+      { method: "GET", path: "/v1/organizations/acme" },
+    ]);
+    assert.deepEqual(
+      writes(world.calls()).map((c) => c.path),
+      ["/v1/organizations/org_acme/metadata"],
+    );
+
+    world.reset();
+    const members = world.stack({
+      "example:organizationSlug": "acme",
+      "example:members": JSON.stringify({
+        "sam@example.com": { department: "support" },
+        "kim@example.com": {},
+      }),
+    });
+    assertOk(await members.preview(membershipsProgram));
+    const byEmail = (email: string): Call[] => [
+      { method: "GET", path: `/v1/users?email_address=${encodeURIComponent(email)}&limit=100` },
+      { method: "GET", path: `/v1/users/count?email_address=${encodeURIComponent(email)}` },
+    ];
+    assert.deepEqual(
+      reads(world.calls()),
+      sorted([
+        { method: "GET", path: "/v1/organizations/acme" },
+        ...byEmail("sam@example.com"),
+        ...byEmail("kim@example.com"),
+        membershipRead("user_sam"),
+        membershipRead("user_kim"),
+      ]),
+    );
+    assert.deepEqual(writes(world.calls()), []);
+    world.reset();
+    const membersUp = assertOk(await members.up(membershipsProgram));
+    assert.deepEqual(membersUp.outputs?.roles, {
+      "sam@example.com": "org:member",
+      "kim@example.com": "org:member",
+    });
+    assert.deepEqual(writes(world.calls()), [
+      {
+        method: "PATCH",
+        path: "/v1/organizations/org_acme/memberships/user_sam/metadata",
+        body: { public_metadata: { department: "support" } },
+      },
+    ]);
+    assert.deepEqual(world.membership("org_acme", "user_sam").public, {
+      app: { lastSeen: "today" },
+      department: "support",
+    });
+  });
+
+  it("fails the preview, before any write, when a lookup finds nobody", async () => {
+    const members = world.stack({
+      "example:organizationSlug": "acme",
+      "example:members": JSON.stringify({ "nobody@example.com": { department: "eng" } }),
+    });
+    const preview = await members.preview(membershipsProgram);
+    assert.equal(preview.ok, false);
+    assert.match(preview.errors.join("\n"), /getUser emailAddress="nobody@example.com": no user matches/);
+    assert.deepEqual(writes(world.calls()), []);
   });
 
   it("runs the users-from-file example from a temporary YAML file of several users", async () => {
