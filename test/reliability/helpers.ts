@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { startEmulator, type Emulator, type LoggedRequest, type SeedData } from "../../emulator";
 import type { MetadataOutputs } from "../../provider";
+import { appMetadata } from "../support/appMetadata";
 import { checkedInputs } from "../support/hooks";
 import { providers, resourceId, type Ids, type KindKey } from "../support/kinds";
 import { rejection } from "../support/rejection";
@@ -21,17 +22,16 @@ export {
   type KindKey,
 } from "../support/kinds";
 
-/** The app's own keys every seeded entity starts with (never declared by a resource). */
-export function appKeys(tag: string): { public_metadata: object; private_metadata: object } {
-  return {
-    public_metadata: { app: { version: 1, tag }, limits: { appLimit: 5 } },
-    private_metadata: { appKey: privateValue(`app-private-${tag}`) },
-  };
+/** The app's own keys an entity is seeded with (see `appMetadata`), its private value registered for the secret scan. */
+export function scannedAppMetadata(tag: string): { public_metadata: object; private_metadata: object } {
+  const keys = appMetadata(tag);
+  privateValue(keys.private_metadata.appSecretRef);
+  return keys;
 }
 
 /** The app's own keys an entity of the fleet was seeded with. */
 export function seeded(kind: KindKey, ids: Ids): { public_metadata: object; private_metadata: object } {
-  return appKeys(
+  return scannedAppMetadata(
     kind === "membership" ? `${ids.organizationId}-${ids.userId}` : (ids.userId ?? ids.organizationId)!,
   );
 }
@@ -66,18 +66,18 @@ export async function startFleet(
     users: users.map((id) => ({
       id,
       first_name: "Test",
-      ...appKeys(id),
+      ...scannedAppMetadata(id),
       unsafe_metadata: { ui: { lang: "en" } },
     })) as SeedData["users"],
     organizations: organizations.map((id) => ({
       id,
       name: `Org ${id}`,
-      ...appKeys(id),
+      ...scannedAppMetadata(id),
     })) as SeedData["organizations"],
     memberships: memberships.map(([organization_id, user_id]) => ({
       organization_id,
       user_id,
-      ...appKeys(`${organization_id}-${user_id}`),
+      ...scannedAppMetadata(`${organization_id}-${user_id}`),
     })) as SeedData["memberships"],
   };
   const emulator = await startEmulator({ seed, randomSeed: options.randomSeed ?? 42 });

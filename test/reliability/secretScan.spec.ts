@@ -33,7 +33,7 @@ const secret = {
 };
 /** Keys the app keeps in Clerk's private metadata: foreign, never read into outputs. */
 const appPrivate = ["user_sec1", "user_sec2", "org_sec", "membership"].map(
-  (tag) => appMetadata(tag).private_metadata.appSecretRef as string,
+  (tag) => appMetadata(tag).private_metadata.appSecretRef,
 );
 
 function seed(): SeedData {

@@ -9,6 +9,7 @@ import { mergeMetadata, type SeedData } from "../../emulator";
 import type { JsonObject } from "../../provider";
 import { World } from "../lifecycle/helpers";
 
+export { appMetadata } from "../support/appMetadata";
 export { assertOk, opCounts } from "../support/operations";
 
 /** A JSON object, as metadata fields are (the provider's own `JsonObject`). */
@@ -16,14 +17,6 @@ export type Obj = JsonObject;
 
 /** Every metadata field of every entity Clerk holds, keyed `user:<id>`, `org:<id>`, `mem:<org>/<user>`. */
 export type MetadataView = Record<string, Record<string, Obj>>;
-
-/** The keys the app itself wrote on an entity (never declared by a resource). */
-export function appMetadata(tag: string): { public_metadata: Obj; private_metadata: Obj } {
-  return {
-    public_metadata: { app: { version: 3, tag }, limits: { appLimit: 5 } },
-    private_metadata: { appSecretRef: `app-ref-${tag}` },
-  };
-}
 
 /** Zero-padded index, so that ids sort and stay within `[A-Za-z0-9_]`. */
 export function pad(i: number): string {
