@@ -295,11 +295,12 @@ async function collectNow(program: Program, options: CollectOptions): Promise<Co
   const onUncaught = (err: unknown) => {
     if (!uncaught.includes(err)) uncaught.push(err);
   };
-  const events = ["unhandledRejection", "uncaughtException"] as const;
-  const setAside = events.map((event) => process.listeners(event) as ((...args: unknown[]) => void)[]);
+  const events = ["unhandledRejection", "uncaughtException"];
+  const emitter = process as unknown as NodeJS.EventEmitter;
+  const setAside = events.map((event) => emitter.listeners(event) as ((...args: unknown[]) => void)[]);
   for (const event of events) {
-    process.removeAllListeners(event);
-    process.on(event, onUncaught);
+    emitter.removeAllListeners(event);
+    emitter.on(event, onUncaught);
   }
   try {
     // Errors are caught inside the stack's init: a rejected Stack initialization also surfaces as an
@@ -329,8 +330,8 @@ async function collectNow(program: Program, options: CollectOptions): Promise<Co
   // Rejections are reported once the microtask queue drains: give them one turn before judging.
   await new Promise((resolve) => setImmediate(resolve));
   events.forEach((event, i) => {
-    process.removeListener(event, onUncaught);
-    for (const listener of setAside[i]) process.on(event, listener);
+    emitter.removeListener(event, onUncaught);
+    for (const listener of setAside[i]) emitter.on(event, listener);
   });
   if (uncaught.length > 0) {
     const messages = uncaught.map((err) => (err instanceof Error ? err.message : String(err)));

@@ -348,3 +348,42 @@ function notFoundHint(spec: KindSpec, ids: EntityIds, secretKey: string): string
   const where = instance === "unknown" ? "this Clerk instance" : `this ${instance} instance`;
   return `The ${describeEntity(spec, ids)} was not found in ${where}.`;
 }
+
+/**
+ * True for a Clerk answer that says metadata is too large: a 413, or a 4xx whose code or message
+ * speaks of a size or limit. Clerk documents neither the code nor whether the 8 KB is per field.
+ */
+export function isMetadataTooLarge(error: unknown): boolean {
+  if (!(error instanceof ClerkOperationError)) return false;
+  if (error.status === 413) return true;
+  if (error.status === undefined || error.status < 400 || error.status >= 500) return false;
+  return /metadata/i.test(error.message) && /(limit|exceed|too large|size|8\s?kb)/i.test(error.message);
+}
+
+/**
+ * The same failure, its message extended to say which limit was hit: the JSON size of each
+ * metadata field the request sent, and of all of them together, beside the provider's own check.
+ */
+export function metadataLimitHit(
+  error: ClerkOperationError,
+  sizes: Partial<Record<"publicMetadata" | "privateMetadata" | "unsafeMetadata", number>>,
+): ClerkOperationError {
+  const fields = Object.entries(sizes).map(([field, bytes]) => `${field} ${bytes} bytes`);
+  const total = Object.values(sizes).reduce((sum, bytes) => sum + (bytes ?? 0), 0);
+  const message =
+    `${error.message} Clerk's metadata size limit was hit: this request sent ${fields.join(", ")}` +
+    `${fields.length > 1 ? ` (${total} bytes together)` : ""}. The provider checks each field against 8192 bytes` +
+    " at preview; Clerk may count the fields together or count what it stores after the merge.";
+  return new ClerkOperationError(
+    message,
+    {
+      status: error.status,
+      code: error.code,
+      message,
+      longMessage: undefined,
+      traceId: error.traceId,
+      retryAfter: undefined,
+    },
+    error.suspectApiUrl,
+  );
+}

@@ -13,7 +13,13 @@ import { metadataApis } from "../clerk/metadataApis";
 import { registry } from "../clerk/registry";
 import { resolveSettings, settingNames, type ClerkSettings, type ConfiguredValues } from "../clerk/settings";
 import { diffResource } from "../core/diff";
-import { isNotFound, malformedResourceId } from "../core/errors";
+import {
+  isMetadataTooLarge,
+  isNotFound,
+  malformedResourceId,
+  metadataLimitHit,
+  type ClerkOperationError,
+} from "../core/errors";
 import { idsFromResourceId, kinds, resourceIdOf, type EntityIds, type KindName } from "../core/kinds";
 import {
   buildOutputs,
@@ -192,16 +198,32 @@ async function send(
       return api.read(current, ids, `${operation} (check that it exists)`);
     case "patch": {
       const purpose = operation === "delete" ? "remove owned keys" : "set owned keys";
-      return api.patch(current, ids, request.body, `${operation} (${purpose})`);
+      return sayWhichLimit(request.body, api.patch(current, ids, request.body, `${operation} (${purpose})`));
     }
     case "replace":
-      return api.replace!(current, ids, request.fields, `${operation} (replace fields)`);
+      return sayWhichLimit(
+        request.fields,
+        api.replace!(current, ids, request.fields, `${operation} (replace fields)`),
+      );
     case "exact": {
       const held = await api.read(current, ids, `${operation} (read before replacing fields)`);
       const body = exactBody(held, request.fields, request.keep);
       if (Object.keys(body).length === 0) return held;
-      return api.patch(current, ids, body, `${operation} (replace fields)`);
+      return sayWhichLimit(body, api.patch(current, ids, body, `${operation} (replace fields)`));
     }
+  }
+}
+
+/** A write's result, its "metadata too large" failure extended with the sizes the request sent. */
+async function sayWhichLimit(sent: EntityMetadata, write: Promise<EntityMetadata>): Promise<EntityMetadata> {
+  try {
+    return await write;
+  } catch (error) {
+    if (!isMetadataTooLarge(error)) throw error;
+    const sizes = Object.fromEntries(
+      Object.entries(sent).map(([field, value]) => [field, Buffer.byteLength(JSON.stringify(value), "utf8")]),
+    );
+    throw metadataLimitHit(error as ClerkOperationError, sizes);
   }
 }
 

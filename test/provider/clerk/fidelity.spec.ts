@@ -115,4 +115,31 @@ describe("provider hooks in Clerk's corners", () => {
       assert.deepEqual(emulator.data.getUser("user_nulls")?.private_metadata, { only: true });
     });
   });
+
+  describe("Clerk's 8 KB metadata limit at apply", () => {
+    let emulator: Emulator;
+    before(async () => {
+      emulator = await startEmulator({
+        seed: { users: [{ id: "user_big", public_metadata: { app: "a".repeat(5000) } }] },
+      });
+      await configureFor(emulator);
+    });
+    after(() => emulator.stop());
+
+    it("says which limit was hit when a field that passed check grows past what Clerk allows once merged", async () => {
+      await assert.rejects(
+        checkAndCreate(users, { userId: "user_big", publicMetadata: { notes: "n".repeat(4000) } }),
+        (error: Error) => {
+          assert.match(error.message, /HTTP 422/);
+          assert.match(
+            error.message,
+            /Clerk's metadata size limit was hit: this request sent publicMetadata 4\d{3} bytes/,
+          );
+          assert.match(error.message, /checks each field against 8192 bytes at preview/);
+          return true;
+        },
+      );
+      assert.equal(emulator.requests().length, 1);
+    });
+  });
 });
