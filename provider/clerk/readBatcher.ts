@@ -42,10 +42,14 @@ import type { ClerkSettings } from "./settings";
 export const maxIdsPerList = 100;
 
 /**
- * How long the first read of a batch waits for others to join it. Reads the engine sends together
- * reach the provider within a millisecond or two of each other; a lone read waits this long at most.
+ * How long a batch waits for one more read: it is sent once no read joined it for this long. Reads
+ * the engine sends together reach the provider close behind each other; a lone read waits this
+ * long, once.
  */
 export const coalesceWindowMs = 2;
+
+/** The longest a batch stays open however many reads keep joining it. */
+export const maxCoalesceMs = 10;
 
 /** How one kind reads a batch with a list request, and one entity on its own. */
 export interface ListReader {
@@ -85,6 +89,8 @@ interface OpenBatch {
   waiting: Waiting[];
   keys: Set<string>;
   timer: NodeJS.Timeout | undefined;
+  /** When the first read joined (`performance.now()`). */
+  openedAt: number;
 }
 
 /** A string key, not a symbol: Pulumi serializes symbols by value, which would split the batches. */
@@ -124,12 +130,16 @@ export function readBatched(
       waiting: [],
       keys: new Set(),
       timer: undefined,
+      openedAt: performance.now(),
     };
-    opened.timer = setTimeout(() => close(batchKey, opened), coalesceWindowMs);
     batches.set(batchKey, opened);
     batch = opened;
   }
   const open = batch;
+  // Wait for the next read at most coalesceWindowMs, and in all at most maxCoalesceMs.
+  clearTimeout(open.timer);
+  const wait = Math.min(coalesceWindowMs, open.openedAt + maxCoalesceMs - performance.now());
+  open.timer = setTimeout(() => close(batchKey, open), Math.max(0, wait));
   return new Promise<EntityMetadata>((resolve, reject) => {
     open.waiting.push({ ids, key, resolve, reject });
     open.keys.add(key);

@@ -1,0 +1,130 @@
+import * as assert from "node:assert/strict";
+import type { SeedData } from "../../emulator";
+import * as clerk from "../../provider";
+import { assertOk, ops, World } from "./helpers";
+
+const userIds = Array.from({ length: 12 }, (_, i) => `user_r${String(i).padStart(2, "0")}`);
+const orgIds = ["org_r1", "org_r2", "org_r3", "org_r4"];
+
+function seed(): SeedData {
+  return {
+    users: userIds.map((id, i) => ({ id, first_name: "R", private_metadata: { app: i } })),
+    organizations: orgIds.map((id, i) => ({ id, name: id, created_by: userIds[i] })),
+    memberships: userIds.slice(4).map((user_id, i) => ({ organization_id: orgIds[i % 2], user_id })),
+  };
+}
+
+/** 12 users, 4 organizations and 8 memberships of two organizations, each owning one key. */
+const program = () => {
+  for (const userId of userIds)
+    new clerk.UserMetadata(userId, { userId, privateMetadata: { owned: { by: userId } } });
+  for (const organizationId of orgIds)
+    new clerk.OrganizationMetadata(organizationId, {
+      organizationId,
+      publicMetadata: { tier: organizationId },
+    });
+  userIds.slice(4).forEach((userId, i) => {
+    const organizationId = orgIds[i % 2];
+    new clerk.OrganizationMembershipMetadata(`${organizationId}-${userId}`, {
+      organizationId,
+      userId,
+      publicMetadata: { seat: userId },
+    });
+  });
+};
+
+describe("lifecycle: refresh reads in batches", () => {
+  const world = new World(seed);
+  beforeEach(() => world.start());
+  afterEach(() => world.stop());
+
+  /** The list requests a refresh sent, as `path ids-count`, sorted. */
+  function listRequests(): string[] {
+    return world.emulator
+      .requests()
+      .map((r) => `${r.path} ${(r.queryAll.user_id ?? r.queryAll.organization_id ?? []).length}`)
+      .sort();
+  }
+
+  it("refreshes 24 resources of three kinds at parallel 64 with reads that arrive together sharing list requests, each resource keeping exactly its own values", async () => {
+    const stack = world.stack({}, { parallel: 64 });
+    assertOk(await stack.up(program));
+    const before = stack.state().resources.map((r) => [r.name, r.outputs]);
+    world.reset();
+    const refresh = assertOk(await stack.refresh({ expectNoChanges: true }));
+    assert.equal(refresh.steps.length, 24);
+    // From source, each resource carries a ~65 KB `__provider` through the driver and the host,
+    // which spreads the reads over hundreds of milliseconds: only those that arrive close together
+    // share a list (the exact batches are pinned at hook level, test/provider/clerk/batchReads.spec.ts).
+    const requests = world.emulator.requests();
+    assert.ok(requests.every((r) => r.method === "GET" && r.status === 200));
+    assert.ok(
+      requests.some((r) => (r.queryAll.user_id ?? r.queryAll.organization_id ?? []).length > 1),
+      listRequests().join("\n"),
+    );
+    const userLists = requests.filter((r) => r.path === "/v1/users").length;
+    assert.ok(requests.length - userLists < 24, listRequests().join("\n"));
+    assert.deepEqual(
+      stack.state().resources.map((r) => [r.name, r.outputs]),
+      before,
+    );
+  });
+
+  it("shows drift on exactly the resource whose key changed, in a preview --refresh that reads in batches", async () => {
+    const stack = world.stack({}, { parallel: 64 });
+    assertOk(await stack.up(program));
+    await world
+      .clerk()
+      .users.updateUserMetadata("user_r03", { privateMetadata: { owned: { by: "someone" } } });
+    await world.clerk().organizations.updateOrganizationMembershipMetadata({
+      organizationId: "org_r2",
+      userId: "user_r05",
+      publicMetadata: { seat: "moved" },
+    });
+    world.reset();
+    const preview = await stack.preview(program, { refresh: true, expectNoChanges: true });
+    assert.equal(preview.ok, false);
+    const updated = ops(preview)
+      .filter(([, op]) => op === "update")
+      .map(([name]) => name);
+    assert.deepEqual(updated, ["org_r2-user_r05", "user_r03"]);
+    assert.ok(world.emulator.requests().every((r) => r.method === "GET"));
+    assert.ok(world.emulator.requests().length < 24, listRequests().join("\n"));
+  });
+
+  it("drops users, organizations and memberships deleted outside the stack, even when Clerk ignores every id of a list", async () => {
+    const stack = world.stack({}, { parallel: 64 });
+    assertOk(await stack.up(program));
+    const client = world.clerk();
+    // Every member of org_r2 (user_r05, r07, r09, r11) is deleted: its list filter names no known user.
+    for (const id of ["user_r05", "user_r07", "user_r09", "user_r11"]) await client.users.deleteUser(id);
+    await client.organizations.deleteOrganization("org_r4");
+    world.reset();
+    assertOk(await stack.refresh());
+    const names = stack.state().resources.map((r) => r.name);
+    for (const gone of ["user_r05", "user_r07", "user_r09", "user_r11", "org_r4"])
+      assert.ok(!names.includes(gone), gone);
+    for (const gone of ["user_r05", "user_r07", "user_r09", "user_r11"])
+      assert.ok(!names.includes(`org_r2-${gone}`), gone);
+    assert.equal(names.length, 24 - 4 - 1 - 4);
+    assert.ok(names.includes("org_r1-user_r04") && names.includes("user_r04") && names.includes("org_r3"));
+  });
+
+  it("fails the refresh of every user of a list request that keeps failing, each error naming its own user", async () => {
+    const stack = world.stack({ "clerk:maxRetries": "1" }, { parallel: 64 });
+    assertOk(await stack.up(program));
+    world.emulator.inject({ method: "GET", path: "/v1/users", status: 500 });
+    const refresh = await stack.refresh();
+    assert.equal(refresh.ok, false);
+    const failed = refresh.steps.filter((s) => s.error);
+    assert.ok(failed.length > 0);
+    for (const step of failed) {
+      assert.match(
+        step.error!,
+        new RegExp(`UserMetadata userId=${step.name}: read metadata failed with HTTP 500`),
+      );
+      assert.match(step.error!, /one list request for \d+ users/);
+    }
+    world.emulator.clearFaults();
+  });
+});
