@@ -11,6 +11,7 @@ import type { Figure } from "./figures";
 import { measureHookTiming } from "./hookTiming";
 import { measureLargeStack } from "./largeStack";
 import { packAndInstall, repoRoot, type ScratchInstall } from "./packageInstall";
+import { measureRefreshCost } from "./refreshCost";
 import { measureRequestCounts } from "./requestCounts";
 import { describeMachine, resultsFile, writeResults } from "./resultsFile";
 import { startRemoteEmulator } from "./remoteEmulator";
@@ -121,6 +122,8 @@ async function main(): Promise<void> {
         }
       })),
     );
+
+    figures.push(...(await timed("6. refresh cost", () => measureRefreshCost(installed))));
 
     figures.push(
       ...(await timed("5. alternative", () =>
