@@ -1,15 +1,36 @@
 "use strict";
 /**
- * Mocha's spec reporter, plus one closing line in the plain form CI tools read:
- * `N passed, N failed, N skipped`.
+ * Mocha's spec reporter, plus, at the end, every skipped test with the reason its suite gives
+ * (the reason is part of the skipped suite's or test's title, "(set CLERK_SECRET_KEY … to run)";
+ * a skipped test without one is listed as "no reason given"), and one closing line in the plain
+ * form CI tools read: `N passed, N failed, N skipped`.
  */
 const Mocha = require("mocha");
+
+/** The reason in a title chain: the last parenthesized part that says how to run the test. */
+function reasonOf(test) {
+  for (let node = test; node; node = node.parent) {
+    // One level of parentheses may nest inside the reason ("a development instance key (sk_test_…)").
+    const part = String.raw`(?:[^()]|\([^()]*\))*`;
+    const match = new RegExp(String.raw`\((${part}\bto run\b${part})\)\s*$`).exec(node.title || "");
+    if (match) return match[1];
+  }
+  return "no reason given";
+}
 
 class SummaryReporter extends Mocha.reporters.Spec {
   constructor(runner, options) {
     super(runner, options);
+    const skipped = new Map();
+    runner.on(Mocha.Runner.constants.EVENT_TEST_PENDING, (test) => {
+      const reason = reasonOf(test);
+      skipped.set(reason, (skipped.get(reason) || 0) + 1);
+    });
     runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => {
       const { passes, failures, pending } = runner.stats;
+      for (const [reason, count] of skipped) {
+        process.stdout.write(`\nskipped ${count} ${count === 1 ? "test" : "tests"}: ${reason}`);
+      }
       process.stdout.write(`\n${passes} passed, ${failures} failed, ${pending} skipped\n`);
     });
   }

@@ -253,17 +253,6 @@ describe("lifecycle: the example programs", () => {
     });
   });
 
-  it("fails the preview, before any write, when a lookup finds nobody", async () => {
-    const members = world.stack({
-      "example:organizationSlug": "acme",
-      "example:members": JSON.stringify({ "nobody@example.com": { department: "eng" } }),
-    });
-    const preview = await members.preview(membershipsProgram);
-    assert.equal(preview.ok, false);
-    assert.match(preview.errors.join("\n"), /getUser emailAddress="nobody@example.com": no user matches/);
-    assert.deepEqual(writes(world.calls()), []);
-  });
-
   it("runs the users-from-file example from a temporary YAML file of several users", async () => {
     const [first, second, third] = [
       "user_2ZUtbk2yvnFGItdeze1ivCh3uqh",
