@@ -9,7 +9,7 @@ const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
   MockMonitor: new (mocks: pulumi.runtime.Mocks) => MockMonitorBase;
 };
 const runtimeState = require("@pulumi/pulumi/runtime/state") as {
-  getStore(): { settings: { monitor: unknown } };
+  getStore(): { settings: { monitor: unknown }; leakCandidates: Set<unknown> };
 };
 const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 const resproto = require("@pulumi/pulumi/proto/resource_pb");
@@ -258,7 +258,14 @@ async function collectNow(program: Program, options: CollectOptions): Promise<Co
     stack,
     options.preview,
   );
-  const monitor = makeMonitor(options.onRegister ?? echo(options.preview), registrations, failures);
+  // Registrations the engine is still answering: a failed program is over once none is left.
+  let answering = 0;
+  const onRegister = options.onRegister ?? echo(options.preview);
+  const counted = (reg: Registration) => {
+    answering++;
+    return onRegister(reg).finally(() => answering--);
+  };
+  const monitor = makeMonitor(counted, registrations, failures);
   runtimeState.getStore().settings.monitor = monitor;
   const plain: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -280,10 +287,12 @@ async function collectNow(program: Program, options: CollectOptions): Promise<Co
   const originals = { debug: log.debug, info: log.info, warn: log.warn, error: log.error };
   const severities = { debug: "debug", info: "info", warn: "warning", error: "error" } as const;
   // Debug lines are the runtime's own chatter; the engine hides them by default.
+  // They go to the result, not to this process's console: the engine sends diagnostics to its display
+  // (driver/print.ts shows them), never to the program's stderr.
   for (const level of ["info", "warn", "error"] as const) {
-    log[level] = (message: string, ...rest: unknown[]) => {
+    log[level] = (message: string) => {
       diagnostics.push({ severity: severities[level], message });
-      return originals[level].call(pulumi.log, message, ...rest);
+      return Promise.resolve();
     };
   }
   // An unhandled rejection or uncaught exception while the program runs fails it, as the Node language host's
@@ -294,6 +303,19 @@ async function collectNow(program: Program, options: CollectOptions): Promise<Co
   const uncaught: unknown[] = [];
   const onUncaught = (err: unknown) => {
     if (!uncaught.includes(err)) uncaught.push(err);
+  };
+  // A program that failed this way may also wait forever (an export of a resource whose input
+  // rejected never resolves). The language host does not wait for it: the process ends when its event
+  // loop is empty, with a non-zero code (sdk/nodejs/cmd/run/index.ts `uncaughtErrors`, `beforeExitHandler`).
+  // The driver's equivalent: once an error is uncaught and no registration is being answered, the program
+  // is over.
+  let collected = false;
+  const overOnceFailed = async (): Promise<undefined> => {
+    for (let quiet = 0; quiet < 2 && !collected;) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      quiet = uncaught.length > 0 && answering === 0 ? quiet + 1 : 0;
+    }
+    return undefined;
   };
   const events = ["unhandledRejection", "uncaughtException"];
   const emitter = process as unknown as NodeJS.EventEmitter;
@@ -306,27 +328,35 @@ async function collectNow(program: Program, options: CollectOptions): Promise<Co
     // Errors are caught inside the stack's init: a rejected Stack initialization also surfaces as an
     // unhandled rejection inside the runtime, which kills a plain Node process.
     let programError: unknown;
-    const result = await pulumi.runtime.runInPulumiStack(async () => {
-      try {
-        const exported = await runProgramBody(program);
-        // `promise()` is internal to @pulumi/pulumi (runInPulumiStack uses it); it rejects if any export does.
-        await (
-          pulumi.output(exported as pulumi.Input<unknown>) as unknown as { promise(): Promise<unknown> }
-        ).promise();
-        return exported;
-      } catch (err) {
-        programError = err;
-        return {};
-      }
-    });
+    const result = await Promise.race([
+      overOnceFailed(),
+      pulumi.runtime.runInPulumiStack(async () => {
+        try {
+          const exported = await runProgramBody(program);
+          // `promise()` is internal to @pulumi/pulumi (runInPulumiStack uses it); it rejects if any export does.
+          await (
+            pulumi.output(exported as pulumi.Input<unknown>) as unknown as { promise(): Promise<unknown> }
+          ).promise();
+          return exported;
+        } catch (err) {
+          programError = err;
+          return {};
+        }
+      }),
+    ]);
     if (programError !== undefined) throw programError;
     outputs = (unwrapSecrets(result ?? {}) as PropertyMap) ?? {};
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
   }
-  await runtimeSettings.waitForRPCs().catch((err: unknown) => {
+  await Promise.race([overOnceFailed(), runtimeSettings.waitForRPCs()]).catch((err: unknown) => {
     error ??= err instanceof Error ? err.message : String(err);
   });
+  collected = true;
+  // A failed program leaves promises that will never settle. The language host's process ends there, so
+  // the runtime's leak check at exit (sdk/nodejs/runtime/debuggable.ts) belongs to it; in the driver's
+  // process it would fail whoever runs next, so this run's leak candidates end with it.
+  if (uncaught.length > 0 || error !== undefined) runtimeState.getStore().leakCandidates.clear();
   // Rejections are reported once the microtask queue drains: give them one turn before judging.
   await new Promise((resolve) => setImmediate(resolve));
   events.forEach((event, i) => {
