@@ -60,50 +60,44 @@ export class ClerkOperationError extends Error {
   }
 }
 
-/** A lookup (`getUser`, `getOrganization`, `getOrganizationMembership`) found nothing, or more than one. */
-export class LookupError extends Error {
-  constructor(message: string) {
-    super(message);
-    keepMessage(this, message);
-    this.name = "LookupError";
-  }
+/**
+ * An `Error` class whose instances are named `name` and keep their message as an own property
+ * (see {@link keepMessage}), so both survive when Pulumi serializes the provider by value.
+ */
+function namedError(name: string) {
+  return class extends Error {
+    constructor(message: string) {
+      super(message);
+      keepMessage(this, message);
+      this.name = name;
+    }
+  };
 }
+
+/** A lookup (`getUser`, `getOrganization`, `getOrganizationMembership`) found nothing, or more than one. */
+export const LookupError = namedError("LookupError");
+/** An instance of {@link LookupError}. */
+export type LookupError = InstanceType<typeof LookupError>;
 
 /** The answer was not what Clerk sends (wrong shape, wrong entity): never taken as a success. */
-export class UnexpectedAnswerError extends Error {
-  constructor(message: string) {
-    super(message);
-    keepMessage(this, message);
-    this.name = "UnexpectedAnswerError";
-  }
-}
+export const UnexpectedAnswerError = namedError("UnexpectedAnswerError");
+/** An instance of {@link UnexpectedAnswerError}. */
+export type UnexpectedAnswerError = InstanceType<typeof UnexpectedAnswerError>;
 
 /** A hook ran without any secret key; the message says how to set one. */
-export class MissingSecretKeyError extends Error {
-  constructor(message: string) {
-    super(message);
-    keepMessage(this, message);
-    this.name = "MissingSecretKeyError";
-  }
-}
+export const MissingSecretKeyError = namedError("MissingSecretKeyError");
+/** An instance of {@link MissingSecretKeyError}. */
+export type MissingSecretKeyError = InstanceType<typeof MissingSecretKeyError>;
 
 /** The program declared something the provider refuses before any request (a conflict, a plain-text key, a non-JSON value). */
-export class InvalidDeclarationError extends Error {
-  constructor(message: string) {
-    super(message);
-    keepMessage(this, message);
-    this.name = "InvalidDeclarationError";
-  }
-}
+export const InvalidDeclarationError = namedError("InvalidDeclarationError");
+/** An instance of {@link InvalidDeclarationError}. */
+export type InvalidDeclarationError = InstanceType<typeof InvalidDeclarationError>;
 
 /** A value the provider was handed that it cannot work with (a malformed id, a bad setting). */
-export class InvalidValueError extends Error {
-  constructor(message: string) {
-    super(message);
-    keepMessage(this, message);
-    this.name = "InvalidValueError";
-  }
-}
+export const InvalidValueError = namedError("InvalidValueError");
+/** An instance of {@link InvalidValueError}. */
+export type InvalidValueError = InstanceType<typeof InvalidValueError>;
 
 /**
  * A Clerk call failed: the message names the call and, for 401, 403 and 404, what to do. When
