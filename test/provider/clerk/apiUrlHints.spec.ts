@@ -3,7 +3,8 @@ import * as net from "node:net";
 import { startEmulator, type Emulator } from "../../../emulator";
 import { getOrganization, LookupError, userMetadataProvider, type MetadataOutputs } from "../../../provider";
 import { checkAndCreate, configureFor } from "../harness";
-import { clearStackConfig, rejection, useStackConfig } from "../lookups/helpers";
+import { clearStackConfig, useStackConfig } from "../lookups/helpers";
+import { rejection } from "../../support/rejection";
 
 /** A TCP port on 127.0.0.1 where nothing listens (opened, then closed). */
 async function closedPort(): Promise<number> {
@@ -30,7 +31,7 @@ describe("errors name the API URL in use when the answer suggests a wrong one", 
 
     it("says which URL answered 404 for a user that exists, and which setting to fix", async () => {
       await configureFor(emulator, { "clerk:apiUrl": withV1() });
-      const error = await rejection(
+      const { error } = await rejection(
         userMetadataProvider.create({ userId, publicMetadata: { plan: "pro" } } as never),
       );
       assert.match(error.message, /HTTP 404/);
@@ -50,16 +51,16 @@ describe("errors name the API URL in use when the answer suggests a wrong one", 
         publicMetadata: { plan: "pro" },
       });
       await configureFor(emulator, { "clerk:apiUrl": withV1() });
-      const read = await rejection(userMetadataProvider.read!(id, outs as MetadataOutputs));
+      const { error: read } = await rejection(userMetadataProvider.read!(id, outs as MetadataOutputs));
       assert.match(read.message, /ends in \/v1/);
-      const removed = await rejection(userMetadataProvider.delete!(id, outs as MetadataOutputs));
+      const { error: removed } = await rejection(userMetadataProvider.delete!(id, outs as MetadataOutputs));
       assert.match(removed.message, /ends in \/v1/);
       assert.deepEqual(emulator.data.getUser(userId)?.public_metadata, { app: 1, plan: "pro" });
     });
 
     it("makes a lookup say so too, rather than 'no organization has this slug'", async () => {
       useStackConfig(emulator, { "clerk:apiUrl": withV1() });
-      const error = await rejection(getOrganization({ slug: "acme" }));
+      const { error } = await rejection(getOrganization({ slug: "acme" }));
       assert.equal(error instanceof LookupError, false);
       assert.match(error.message, /^getOrganization slug="acme": look up failed with HTTP 404/);
       assert.ok(
@@ -73,7 +74,7 @@ describe("errors name the API URL in use when the answer suggests a wrong one", 
     it("says there was no answer from that URL and which setting to check", async () => {
       const url = `http://127.0.0.1:${await closedPort()}`;
       await configureFor(emulator, { "clerk:apiUrl": url, "clerk:maxRetries": "0" });
-      const error = await rejection(
+      const { error } = await rejection(
         userMetadataProvider.create({ userId, publicMetadata: { plan: "pro" } } as never),
       );
       assert.match(error.message, /no HTTP answer \(network error or timeout\)/);
@@ -90,7 +91,7 @@ describe("errors name the API URL in use when the answer suggests a wrong one", 
         "clerk:apiUrl": `http://me:hunter22@127.0.0.1:${port}/`,
         "clerk:maxRetries": "0",
       });
-      const error = await rejection(getOrganization({ slug: "acme" }));
+      const { error } = await rejection(getOrganization({ slug: "acme" }));
       assert.ok(error.message.includes(`No answer from http://127.0.0.1:${port} (check`), error.message);
       assert.equal(error.message.includes("hunter22"), false);
     });

@@ -2,14 +2,8 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import type { Emulator } from "../../../emulator";
 import { getOrganization, getOrganizationOutput, LookupError } from "../../../provider";
-import {
-  clearStackConfig,
-  rejection,
-  requestLines,
-  startLookupEmulator,
-  useStackConfig,
-  valueOf,
-} from "./helpers";
+import { clearStackConfig, requestLines, startLookupEmulator, useStackConfig, valueOf } from "./helpers";
+import { rejection } from "../../support/rejection";
 
 describe("lookups: getOrganization", () => {
   let emulator: Emulator;
@@ -34,7 +28,7 @@ describe("lookups: getOrganization", () => {
     });
 
     it("rejects with a LookupError naming the slug and the instance when no organization has it", async () => {
-      const error = await rejection(getOrganization({ slug: "initech" }));
+      const { error } = await rejection(getOrganization({ slug: "initech" }));
       assert.ok(error instanceof LookupError, String(error));
       assert.equal(
         error.message,
@@ -44,14 +38,14 @@ describe("lookups: getOrganization", () => {
     });
 
     it("does not take an organization id for a slug, though Clerk answers for either", async () => {
-      const error = await rejection(getOrganization({ slug: "org_acme" }));
+      const { error } = await rejection(getOrganization({ slug: "org_acme" }));
       assert.ok(error instanceof LookupError);
       assert.match(error.message, /Clerk answered with org_acme, whose slug is "acme"/);
     });
 
     it("rejects a malformed slug without a request", async () => {
       for (const slug of ["", "Acme", "a/b", "../users"]) {
-        const error = await rejection(getOrganization({ slug }));
+        const { error } = await rejection(getOrganization({ slug }));
         assert.ok(error instanceof LookupError, `${slug}: ${String(error)}`);
         assert.match(error.message, /no request was sent/);
       }
@@ -77,7 +71,7 @@ describe("lookups: getOrganization", () => {
       try {
         assert.equal((await getOrganization({ slug: "acme" })).organizationId, "org_acme");
         useStackConfig(emulator, { "clerk:secretKey": "sk_test_wrongwrongwrongwrong" });
-        const error = await rejection(getOrganization({ slug: "acme" }));
+        const { error } = await rejection(getOrganization({ slug: "acme" }));
         assert.match(error.message, /HTTP 401/);
         assert.equal(error.message.includes("sk_test_wrongwrongwrongwrong"), false);
         assert.equal(error.message.includes(emulator.secretKey), false);

@@ -7,14 +7,8 @@ import {
   getUserOutput,
   LookupError,
 } from "../../../provider";
-import {
-  clearStackConfig,
-  rejection,
-  requestLines,
-  startLookupEmulator,
-  useStackConfig,
-  valueOf,
-} from "./helpers";
+import { clearStackConfig, requestLines, startLookupEmulator, useStackConfig, valueOf } from "./helpers";
+import { rejection } from "../../support/rejection";
 
 describe("lookups: getOrganizationMembership", () => {
   let emulator: Emulator;
@@ -46,7 +40,7 @@ describe("lookups: getOrganizationMembership", () => {
 
     it("rejects when the user is not a member, or unknown (Clerk then lists other members)", async () => {
       for (const userId of ["user_kim", "user_nobody"]) {
-        const error = await rejection(getOrganizationMembership({ organizationId: "org_acme", userId }));
+        const { error } = await rejection(getOrganizationMembership({ organizationId: "org_acme", userId }));
         assert.ok(error instanceof LookupError, String(error));
         assert.match(
           error.message,
@@ -56,7 +50,7 @@ describe("lookups: getOrganizationMembership", () => {
     });
 
     it("rejects when the organization does not exist", async () => {
-      const error = await rejection(
+      const { error } = await rejection(
         getOrganizationMembership({ organizationId: "org_gone", userId: "user_sam" }),
       );
       assert.ok(error instanceof LookupError, String(error));
@@ -69,7 +63,7 @@ describe("lookups: getOrganizationMembership", () => {
         { organizationId: "org_acme", userId: "org_acme" },
         { organizationId: "org_acme", userId: "user_../x" },
       ]) {
-        const error = await rejection(getOrganizationMembership(args));
+        const { error } = await rejection(getOrganizationMembership(args));
         assert.ok(error instanceof LookupError);
         assert.match(error.message, /no request was sent/);
       }

@@ -2,14 +2,8 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import type { Emulator } from "../../../emulator";
 import { getUser, getUserOutput, LookupError, type GetUserArgs } from "../../../provider";
-import {
-  clearStackConfig,
-  rejection,
-  requestLines,
-  startLookupEmulator,
-  useStackConfig,
-  valueOf,
-} from "./helpers";
+import { clearStackConfig, requestLines, startLookupEmulator, useStackConfig, valueOf } from "./helpers";
+import { rejection } from "../../support/rejection";
 
 const alexis = {
   userId: "user_alexis",
@@ -61,7 +55,7 @@ describe("lookups: getUser", () => {
 
     it("keeps only exact matches of what Clerk lists (its filters may match partially)", async () => {
       // The emulator lists both alexis@ and alexis.b@ for "alexis": the lookup must pick by the exact value.
-      const error = await rejection(getUser({ emailAddress: "alexis" }));
+      const { error } = await rejection(getUser({ emailAddress: "alexis" }));
       assert.ok(error instanceof LookupError);
       assert.equal(
         error.message,
@@ -71,13 +65,13 @@ describe("lookups: getUser", () => {
     });
 
     it("rejects when no user matches, though Clerk drops a filter that matches nobody and lists everyone", async () => {
-      const error = await rejection(getUser({ emailAddress: "nobody@example.com" }));
+      const { error } = await rejection(getUser({ emailAddress: "nobody@example.com" }));
       assert.ok(error instanceof LookupError);
       assert.match(error.message, /no user matches in this development instance/);
     });
 
     it("rejects when several users match, naming them", async () => {
-      const error = await rejection(getUser({ externalId: "dup" }));
+      const { error } = await rejection(getUser({ externalId: "dup" }));
       assert.ok(error instanceof LookupError);
       assert.match(
         error.message,
@@ -93,7 +87,7 @@ describe("lookups: getUser", () => {
         { externalId: 17 },
       ] as unknown as GetUserArgs[];
       for (const args of bad) {
-        const error = await rejection(getUser(args));
+        const { error } = await rejection(getUser(args));
         assert.ok(error instanceof LookupError, `${JSON.stringify(args)}: ${String(error)}`);
         assert.match(error.message, /no request was sent/);
       }
