@@ -30,6 +30,25 @@ describe("driver collect", () => {
     }
   });
 
+  it("fails the program when a resource input rejects, as the language host does, and stops waiting for exports that can never resolve", async () => {
+    const started = Date.now();
+    const result = await collect(
+      () => {
+        const missing = pulumi.output(Promise.reject(new Error("no organization has the slug initech")));
+        const b = new Recorded("b", { key: missing as pulumi.Output<string> });
+        new Recorded("fine", { key: "fine" });
+        return { bKey: b.key };
+      },
+      { preview: true },
+    );
+    assert.match(result.error ?? "", /no organization has the slug initech/);
+    assert.deepEqual(
+      result.registrations.map((r) => r.name),
+      ["fine"],
+    );
+    assert.ok(Date.now() - started < 10_000, "collect returned");
+  });
+
   it("makes inputs that depend on not-yet-existing outputs unknown in preview", async () => {
     const result = await collect(
       () => {
