@@ -197,6 +197,36 @@ function makeMonitor(
   return monitor;
 }
 
+/**
+ * The Pulumi runtime captures `new Error().stack` for every promise it creates (runtime/debuggable.ts
+ * `debuggablePromise`, several per resource) and reads it only to print leaked promises when
+ * PULUMI_DEBUG_PROMISE_LEAKS is set. Reading `.stack` formats it at once through whatever
+ * `Error.prepareStackTrace` is installed; in this process that is usually ts-node's source-map-support,
+ * which maps every frame through source maps: about half of the driver's CPU per resource
+ * (bench/README.md, "Driver cost (issue 9)"). While a program runs, those captures get one plain
+ * frame instead (with PULUMI_DEBUG_PROMISE_LEAKS set, nothing changes); every other stack is
+ * formatted by the installed hook as before. Returns the undo.
+ */
+function plainPromiseStacks(): () => void {
+  const installed = Error.prepareStackTrace;
+  if (typeof installed !== "function" || process.env.PULUMI_DEBUG_PROMISE_LEAKS) return () => undefined;
+  const hook = function (this: unknown, error: Error, frames: NodeJS.CallSite[]): unknown {
+    const top = frames[0];
+    if (
+      top?.getFunctionName() === "debuggablePromise" &&
+      /[\\/]runtime[\\/]debuggable\.js$/.test(top.getFileName() ?? "")
+    ) {
+      // Never read (see above): the caller's frame is kept, unformatted, and nothing else.
+      return `${Error.prototype.toString.call(error)}\n    at ${String(frames[1] ?? top)}`;
+    }
+    return installed.call(this, error, frames);
+  };
+  Error.prepareStackTrace = hook;
+  return () => {
+    if (Error.prepareStackTrace === hook) Error.prepareStackTrace = installed;
+  };
+}
+
 /** Forgets the cached modules of a program so the next `require` re-runs it. */
 function clearProgramCache(programPath: string): void {
   const dir = path.dirname(programPath) + path.sep;
@@ -317,6 +347,7 @@ async function collectNow(program: Program, options: CollectOptions): Promise<Co
     }
     return undefined;
   };
+  const restoreStacks = plainPromiseStacks();
   const events = ["unhandledRejection", "uncaughtException"];
   const emitter = process as unknown as NodeJS.EventEmitter;
   const setAside = events.map((event) => emitter.listeners(event) as ((...args: unknown[]) => void)[]);
@@ -368,6 +399,7 @@ async function collectNow(program: Program, options: CollectOptions): Promise<Co
     error ??= [...new Set(messages)].join("; ");
   }
   Object.assign(log, originals);
+  restoreStacks();
   if (!error && failures.length > 0) error = failures.join("; ");
   for (const [k, v] of Object.entries(outputs)) if (v === unknownValue) outputs[k] = undefined;
   return { registrations, outputs, error, diagnostics };
