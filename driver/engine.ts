@@ -490,26 +490,14 @@ class Deployment {
 
   /** The step executor's part: the provider call and the state it leaves (step.go `*Step.Apply`). */
   private async execute(reg: Registration, plan: Plan, provider: string): Promise<RegisterAnswer> {
-    const plainInputs = unwrapSecrets(plan.inputs) as PropertyMap;
-    if (plan.op === "create") {
-      const created = await this.host.create(reg.urn, plainInputs);
-      const state = this.newState(
-        reg,
-        created.id,
-        plan.inputs,
-        annotateSecrets(created.properties, plan.inputs),
-        provider,
-      );
-      this.replaceCurrent(reg.urn, state);
-      return this.answer(state);
-    }
+    if (plan.op === "create") return this.answer(await this.create(reg, plan.inputs, provider));
     const old = plan.old;
     if (plan.op === "update") {
       const res = await this.host.update(
         reg.urn,
         old.id,
         unwrapSecrets(old.outputs) as PropertyMap,
-        plainInputs,
+        unwrapSecrets(plan.inputs) as PropertyMap,
         unwrapSecrets(old.inputs) as PropertyMap,
       );
       const state: ResourceState = {
@@ -523,37 +511,49 @@ class Deployment {
     if (plan.deleteFirst) {
       const del = rules.planDelete(old.urn, old.options, true);
       if (del.kind === "delete") {
-        await this.host.delete(
-          old.urn,
-          old.id,
-          unwrapSecrets(old.outputs) as PropertyMap,
-          unwrapSecrets(old.inputs) as PropertyMap,
-        );
+        await this.deleteInHost(old);
       }
       this.current.delete(old.urn);
       this.save();
-      const created = await this.host.create(reg.urn, plainInputs);
-      const state = this.newState(
-        reg,
-        created.id,
-        plan.inputs,
-        annotateSecrets(created.properties, plan.inputs),
-        provider,
-      );
-      this.replaceCurrent(reg.urn, state);
-      return this.answer(state);
+      return this.answer(await this.create(reg, plan.inputs, provider));
     }
-    const created = await this.host.create(reg.urn, plainInputs);
+    const state = await this.create(reg, plan.inputs, provider, () =>
+      this.pending.push({ ...old, pendingDelete: true }),
+    );
+    return this.answer(state);
+  }
+
+  /** Deletes the resource through the host, with its stored outputs and inputs unwrapped (step.go `DeleteStep.Apply`). */
+  private deleteInHost(r: ResourceState): Promise<unknown> {
+    return this.host.delete(
+      r.urn,
+      r.id,
+      unwrapSecrets(r.outputs) as PropertyMap,
+      unwrapSecrets(r.inputs) as PropertyMap,
+    );
+  }
+
+  /**
+   * Creates the resource (step.go `CreateStep.Apply`) and puts its state in place; `beforeRecord`
+   * runs just before, for a create-before-delete replacement to keep the old copy as pending.
+   */
+  private async create(
+    reg: Registration,
+    inputs: PropertyMap,
+    provider: string,
+    beforeRecord?: () => void,
+  ): Promise<ResourceState> {
+    const created = await this.host.create(reg.urn, unwrapSecrets(inputs) as PropertyMap);
     const state = this.newState(
       reg,
       created.id,
-      plan.inputs,
-      annotateSecrets(created.properties, plan.inputs),
+      inputs,
+      annotateSecrets(created.properties, inputs),
       provider,
     );
-    this.pending.push({ ...old, pendingDelete: true });
+    beforeRecord?.();
     this.replaceCurrent(reg.urn, state);
-    return this.answer(state);
+    return state;
   }
 
   /** Puts a resource's new state in place of its old one (under its old urn when it came through an alias). */
@@ -613,12 +613,7 @@ class Deployment {
           step.op = "drop";
           step.detail = "retained: removed from state without deleting";
         } else if (!this.dryRun) {
-          await this.host.delete(
-            r.urn,
-            r.id,
-            unwrapSecrets(r.outputs) as PropertyMap,
-            unwrapSecrets(r.inputs) as PropertyMap,
-          );
+          await this.deleteInHost(r);
         }
         if (r.pendingDelete) this.pending = this.pending.filter((p) => p !== r);
         else this.current.delete(r.urn);
