@@ -1,29 +1,17 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import type { Emulator } from "../../../emulator";
 import { getOrganization, getOrganizationOutput, LookupError } from "../../../provider";
-import { clearStackConfig, requestLines, startLookupEmulator, useStackConfig, valueOf } from "./helpers";
+import { clearStackConfig, requestLines, useLookupEmulator, useStackConfig, valueOf } from "./helpers";
 import { rejection } from "../../support/rejection";
 
 describe("lookups: getOrganization", () => {
-  let emulator: Emulator;
-  before(async () => {
-    emulator = await startLookupEmulator();
-  });
-  after(async () => {
-    clearStackConfig();
-    await emulator.stop();
-  });
-  beforeEach(() => {
-    useStackConfig(emulator);
-    emulator.reset();
-  });
+  const lookups = useLookupEmulator();
 
   describe("getOrganization", () => {
     it("finds an organization by slug with one GET and returns its id, slug and name only", async () => {
       const found = await getOrganization({ slug: "acme" });
       assert.deepEqual(found, { organizationId: "org_acme", slug: "acme", name: "Acme" });
-      assert.deepEqual(requestLines(emulator), ["GET /v1/organizations/acme"]);
+      assert.deepEqual(requestLines(lookups.emulator), ["GET /v1/organizations/acme"]);
       assert.equal(JSON.stringify(found).includes("private-acme-value"), false);
     });
 
@@ -34,7 +22,7 @@ describe("lookups: getOrganization", () => {
         error.message,
         'getOrganization slug="initech": no organization has this slug in this development instance',
       );
-      assert.deepEqual(requestLines(emulator), ["GET /v1/organizations/initech"]);
+      assert.deepEqual(requestLines(lookups.emulator), ["GET /v1/organizations/initech"]);
     });
 
     it("does not take an organization id for a slug, though Clerk answers for either", async () => {
@@ -49,14 +37,14 @@ describe("lookups: getOrganization", () => {
         assert.ok(error instanceof LookupError, `${slug}: ${String(error)}`);
         assert.match(error.message, /no request was sent/);
       }
-      assert.deepEqual(requestLines(emulator), []);
+      assert.deepEqual(requestLines(lookups.emulator), []);
     });
 
     it("reads CLERK_SECRET_KEY and CLERK_API_URL when the stack config has no clerk:* values", async () => {
       clearStackConfig();
       const saved = { key: process.env.CLERK_SECRET_KEY, url: process.env.CLERK_API_URL };
-      process.env.CLERK_SECRET_KEY = emulator.secretKey;
-      process.env.CLERK_API_URL = emulator.url;
+      process.env.CLERK_SECRET_KEY = lookups.emulator.secretKey;
+      process.env.CLERK_API_URL = lookups.emulator.url;
       try {
         assert.equal((await getOrganization({ slug: "globex" })).organizationId, "org_globex");
       } finally {
@@ -70,11 +58,11 @@ describe("lookups: getOrganization", () => {
       process.env.CLERK_SECRET_KEY = "sk_test_wrongwrongwrongwrong";
       try {
         assert.equal((await getOrganization({ slug: "acme" })).organizationId, "org_acme");
-        useStackConfig(emulator, { "clerk:secretKey": "sk_test_wrongwrongwrongwrong" });
+        useStackConfig(lookups.emulator, { "clerk:secretKey": "sk_test_wrongwrongwrongwrong" });
         const { error } = await rejection(getOrganization({ slug: "acme" }));
         assert.match(error.message, /HTTP 401/);
         assert.equal(error.message.includes("sk_test_wrongwrongwrongwrong"), false);
-        assert.equal(error.message.includes(emulator.secretKey), false);
+        assert.equal(error.message.includes(lookups.emulator.secretKey), false);
       } finally {
         restore("CLERK_SECRET_KEY", saved);
       }
@@ -85,7 +73,7 @@ describe("lookups: getOrganization", () => {
     it("takes an Output slug and returns an Output of the organization", async () => {
       const found = await valueOf(getOrganizationOutput({ slug: pulumi.output("globex") }));
       assert.deepEqual(found, { organizationId: "org_globex", slug: "globex", name: "Globex" });
-      assert.deepEqual(requestLines(emulator), ["GET /v1/organizations/globex"]);
+      assert.deepEqual(requestLines(lookups.emulator), ["GET /v1/organizations/globex"]);
     });
 
     it("keeps the result secret when the slug is", async () => {

@@ -1,28 +1,16 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import type { Emulator } from "../../../emulator";
 import {
   getOrganizationMembership,
   getOrganizationMembershipOutput,
   getUserOutput,
   LookupError,
 } from "../../../provider";
-import { clearStackConfig, requestLines, startLookupEmulator, useStackConfig, valueOf } from "./helpers";
+import { requestLines, useLookupEmulator, valueOf } from "./helpers";
 import { rejection } from "../../support/rejection";
 
 describe("lookups: getOrganizationMembership", () => {
-  let emulator: Emulator;
-  before(async () => {
-    emulator = await startLookupEmulator();
-  });
-  after(async () => {
-    clearStackConfig();
-    await emulator.stop();
-  });
-  beforeEach(() => {
-    useStackConfig(emulator);
-    emulator.reset();
-  });
+  const lookups = useLookupEmulator();
 
   describe("getOrganizationMembership", () => {
     it("finds the creator's membership, which Clerk makes with the organization", async () => {
@@ -33,7 +21,7 @@ describe("lookups: getOrganizationMembership", () => {
     it("finds a membership with one filtered list request and returns the ids and the role", async () => {
       const found = await getOrganizationMembership({ organizationId: "org_globex", userId: "user_kim" });
       assert.deepEqual(found, { organizationId: "org_globex", userId: "user_kim", role: "org:admin" });
-      assert.deepEqual(requestLines(emulator), [
+      assert.deepEqual(requestLines(lookups.emulator), [
         "GET /v1/organizations/org_globex/memberships?user_id=user_kim&limit=1",
       ]);
     });
@@ -67,7 +55,7 @@ describe("lookups: getOrganizationMembership", () => {
         assert.ok(error instanceof LookupError);
         assert.match(error.message, /no request was sent/);
       }
-      assert.deepEqual(requestLines(emulator), []);
+      assert.deepEqual(requestLines(lookups.emulator), []);
     });
   });
 

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import type { Emulator } from "../../../emulator";
 import { getUser, getUserOutput, LookupError, type GetUserArgs } from "../../../provider";
-import { clearStackConfig, requestLines, startLookupEmulator, useStackConfig, valueOf } from "./helpers";
+import { requestLines, useLookupEmulator, valueOf } from "./helpers";
 import { rejection } from "../../support/rejection";
 
 const alexis = {
@@ -13,24 +12,13 @@ const alexis = {
 };
 
 describe("lookups: getUser", () => {
-  let emulator: Emulator;
-  before(async () => {
-    emulator = await startLookupEmulator();
-  });
-  after(async () => {
-    clearStackConfig();
-    await emulator.stop();
-  });
-  beforeEach(() => {
-    useStackConfig(emulator);
-    emulator.reset();
-  });
+  const lookups = useLookupEmulator();
 
   describe("getUser", () => {
     it("finds a user by email address, without case, with the SDK's list and count requests", async () => {
       const found = await getUser({ emailAddress: "Alexis@Example.com" });
       assert.deepEqual(found, alexis);
-      assert.deepEqual(requestLines(emulator).sort(), [
+      assert.deepEqual(requestLines(lookups.emulator).sort(), [
         "GET /v1/users/count?email_address=Alexis%40Example.com",
         "GET /v1/users?email_address=Alexis%40Example.com&limit=100",
       ]);
@@ -54,7 +42,7 @@ describe("lookups: getUser", () => {
     });
 
     it("keeps only exact matches of what Clerk lists (its filters may match partially)", async () => {
-      // The emulator lists both alexis@ and alexis.b@ for "alexis": the lookup must pick by the exact value.
+      // The lookups.emulator lists both alexis@ and alexis.b@ for "alexis": the lookup must pick by the exact value.
       const { error } = await rejection(getUser({ emailAddress: "alexis" }));
       assert.ok(error instanceof LookupError);
       assert.equal(
@@ -91,7 +79,7 @@ describe("lookups: getUser", () => {
         assert.ok(error instanceof LookupError, `${JSON.stringify(args)}: ${String(error)}`);
         assert.match(error.message, /no request was sent/);
       }
-      assert.deepEqual(requestLines(emulator), []);
+      assert.deepEqual(requestLines(lookups.emulator), []);
     });
   });
 

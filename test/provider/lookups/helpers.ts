@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { startEmulator, type Emulator } from "../../../emulator";
 
 /** Users, organizations and memberships with emails, usernames, external ids, slugs and metadata. */
-export function startLookupEmulator(): Promise<Emulator> {
+function startLookupEmulator(): Promise<Emulator> {
   return startEmulator({
     seed: {
       users: [
@@ -37,6 +37,26 @@ export function startLookupEmulator(): Promise<Emulator> {
       ],
     },
   });
+}
+
+/**
+ * Gives the suite a seeded lookup emulator (started once), the program's stack config pointing at
+ * it and a fresh request log before each test, and clears the config afterwards.
+ */
+export function useLookupEmulator(): { readonly emulator: Emulator } {
+  const suite = {} as { emulator: Emulator };
+  before(async () => {
+    suite.emulator = await startLookupEmulator();
+  });
+  after(async () => {
+    clearStackConfig();
+    await suite.emulator.stop();
+  });
+  beforeEach(() => {
+    useStackConfig(suite.emulator);
+    suite.emulator.reset();
+  });
+  return suite;
 }
 
 /** Sets the program's stack config to `clerk:secretKey` (secret) and `clerk:apiUrl`, plus `extra`. */
