@@ -2,13 +2,14 @@ import { entityNotFound, isNotFound } from "../core/errors";
 import { kinds, type EntityIds } from "../core/kinds";
 import { listData, memberOrganizationId, memberUserId, metadataOf, type EntityMetadata } from "./answers";
 import { callClerk } from "./call";
-import { requiredId, type MetadataApi } from "./metadataApi";
+import { entityCallOf, requiredId, type MetadataApi } from "./metadataApi";
 import { readBatched, type ListReader } from "./readBatcher";
 import type { ClerkSettings } from "./settings";
 
 const spec = kinds.organizationMembership;
 const isMembership = (ids: EntityIds) => (entity: Record<string, unknown>) =>
   memberUserId(entity) === ids.userId && memberOrganizationId(entity) === ids.organizationId;
+const entityCall = entityCallOf(spec, isMembership);
 
 /**
  * Memberships of one organization read together:
@@ -45,16 +46,12 @@ export const membershipLists: ListReader = {
 export const membershipApi: MetadataApi = {
   read: (settings, ids, operation) => readBatched(membershipLists, settings, ids, operation),
   patch: (settings, ids, body, operation) =>
-    callClerk(
-      settings,
-      { operation, spec, ids },
-      (client) =>
-        client.organizations.updateOrganizationMembershipMetadata({
-          organizationId: requiredId(ids, "organizationId"),
-          userId: requiredId(ids, "userId"),
-          ...body,
-        }),
-      (answer) => metadataOf(spec, answer, isMembership(ids)),
+    entityCall(settings, ids, operation, (client) =>
+      client.organizations.updateOrganizationMembershipMetadata({
+        organizationId: requiredId(ids, "organizationId"),
+        userId: requiredId(ids, "userId"),
+        ...body,
+      }),
     ),
 };
 

@@ -1,5 +1,7 @@
-import type { EntityIds } from "../core/kinds";
-import type { EntityMetadata } from "./answers";
+import type { ClerkClient } from "@clerk/backend";
+import type { EntityIds, KindSpec } from "../core/kinds";
+import { metadataOf, type EntityMetadata } from "./answers";
+import { callClerk } from "./call";
 import type { ClerkSettings } from "./settings";
 
 /**
@@ -31,4 +33,26 @@ export function requiredId(ids: EntityIds, name: keyof EntityIds): string {
   const value = ids[name];
   if (typeof value !== "string" || value === "") throw new Error(`${name} is required`);
   return value;
+}
+
+/** A call through `callClerk` whose answer is the entity itself (a GET, a PATCH or a PUT of its metadata). */
+export type EntityCall = (
+  settings: ClerkSettings,
+  ids: EntityIds,
+  operation: string,
+  request: (client: ClerkClient) => Promise<unknown>,
+) => Promise<EntityMetadata>;
+
+/**
+ * The calls of kind `spec` that answer with the entity: each goes through `callClerk` and
+ * resolves to the entity's metadata fields once `isAsked(ids)` confirmed it is the one asked for.
+ */
+export function entityCallOf(
+  spec: KindSpec,
+  isAsked: (ids: EntityIds) => (entity: Record<string, unknown>) => boolean,
+): EntityCall {
+  return (settings, ids, operation, request) =>
+    callClerk(settings, { operation, spec, ids }, request, (answer) =>
+      metadataOf(spec, answer, isAsked(ids)),
+    );
 }

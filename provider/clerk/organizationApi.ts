@@ -1,13 +1,13 @@
 import { kinds, type EntityIds } from "../core/kinds";
-import { listData, metadataOf, type EntityMetadata } from "./answers";
-import { callClerk } from "./call";
-import { requiredId, type MetadataApi } from "./metadataApi";
+import { listData, type EntityMetadata } from "./answers";
+import { entityCallOf, requiredId, type MetadataApi } from "./metadataApi";
 import { readBatched, type ListReader } from "./readBatcher";
 import type { ClerkSettings } from "./settings";
 
 const spec = kinds.organization;
 const isOrganization = (ids: EntityIds) => (entity: Record<string, unknown>) =>
   entity.id === ids.organizationId;
+const entityCall = entityCallOf(spec, isOrganization);
 
 /** One organization's own read: `organizations.getOrganization` (`GET /v1/organizations/{id}`). */
 function readOrganization(
@@ -15,11 +15,8 @@ function readOrganization(
   ids: EntityIds,
   operation: string,
 ): Promise<EntityMetadata> {
-  return callClerk(
-    settings,
-    { operation, spec, ids },
-    (client) => client.organizations.getOrganization({ organizationId: requiredId(ids, "organizationId") }),
-    (answer) => metadataOf(spec, answer, isOrganization(ids)),
+  return entityCall(settings, ids, operation, (client) =>
+    client.organizations.getOrganization({ organizationId: requiredId(ids, "organizationId") }),
   );
 }
 
@@ -51,17 +48,11 @@ export const organizationLists: ListReader = {
 export const organizationApi: MetadataApi = {
   read: (settings, ids, operation) => readBatched(organizationLists, settings, ids, operation),
   patch: (settings, ids, body, operation) =>
-    callClerk(
-      settings,
-      { operation, spec, ids },
-      (client) => client.organizations.updateOrganizationMetadata(requiredId(ids, "organizationId"), body),
-      (answer) => metadataOf(spec, answer, isOrganization(ids)),
+    entityCall(settings, ids, operation, (client) =>
+      client.organizations.updateOrganizationMetadata(requiredId(ids, "organizationId"), body),
     ),
   replace: (settings, ids, fields, operation) =>
-    callClerk(
-      settings,
-      { operation, spec, ids },
-      (client) => client.organizations.replaceOrganizationMetadata(requiredId(ids, "organizationId"), fields),
-      (answer) => metadataOf(spec, answer, isOrganization(ids)),
+    entityCall(settings, ids, operation, (client) =>
+      client.organizations.replaceOrganizationMetadata(requiredId(ids, "organizationId"), fields),
     ),
 };

@@ -1,22 +1,17 @@
 import { kinds, type EntityIds } from "../core/kinds";
-import { listData, metadataOf, type EntityMetadata } from "./answers";
-import { callClerk } from "./call";
-import { requiredId, type MetadataApi } from "./metadataApi";
+import { listData, type EntityMetadata } from "./answers";
+import { entityCallOf, requiredId, type MetadataApi } from "./metadataApi";
 import { readBatched, type ListReader } from "./readBatcher";
 import { pacerFor } from "./registry";
 import type { ClerkSettings } from "./settings";
 
 const spec = kinds.user;
 const isUser = (ids: EntityIds) => (entity: Record<string, unknown>) => entity.id === ids.userId;
+const entityCall = entityCallOf(spec, isUser);
 
 /** One user's own read: `users.getUser` (`GET /v1/users/{user_id}`). */
 function readUser(settings: ClerkSettings, ids: EntityIds, operation: string): Promise<EntityMetadata> {
-  return callClerk(
-    settings,
-    { operation, spec, ids },
-    (client) => client.users.getUser(requiredId(ids, "userId")),
-    (answer) => metadataOf(spec, answer, isUser(ids)),
-  );
+  return entityCall(settings, ids, operation, (client) => client.users.getUser(requiredId(ids, "userId")));
 }
 
 /**
@@ -56,17 +51,11 @@ export const userLists: ListReader = {
 export const userApi: MetadataApi = {
   read: (settings, ids, operation) => readBatched(userLists, settings, ids, operation),
   patch: (settings, ids, body, operation) =>
-    callClerk(
-      settings,
-      { operation, spec, ids },
-      (client) => client.users.updateUserMetadata(requiredId(ids, "userId"), body),
-      (answer) => metadataOf(spec, answer, isUser(ids)),
+    entityCall(settings, ids, operation, (client) =>
+      client.users.updateUserMetadata(requiredId(ids, "userId"), body),
     ),
   replace: (settings, ids, fields, operation) =>
-    callClerk(
-      settings,
-      { operation, spec, ids },
-      (client) => client.users.replaceUserMetadata(requiredId(ids, "userId"), fields),
-      (answer) => metadataOf(spec, answer, isUser(ids)),
+    entityCall(settings, ids, operation, (client) =>
+      client.users.replaceUserMetadata(requiredId(ids, "userId"), fields),
     ),
 };
