@@ -53,8 +53,8 @@ export function deletePatch(owned: OwnershipTree, keep: readonly KeyPath[] = [])
   return buildPatch([], removable(owned, keep));
 }
 
-/** The owned paths of a tree that overlap no path of `keep`. */
-function removable(owned: OwnershipTree, keep: readonly KeyPath[]): KeyPath[] {
+/** The owned paths of a tree that overlap no path of `keep`: what a patch may remove. */
+export function removable(owned: OwnershipTree, keep: readonly KeyPath[]): KeyPath[] {
   return listOwned(owned)
     .map((leaf) => leaf.path)
     .filter((path) => !keep.some((kept) => pathsOverlap(kept, path)));

@@ -1,9 +1,9 @@
 import type { JsonObject } from "./json";
-import { pathsOverlap, type KeyPath } from "./keyPaths";
+import type { KeyPath } from "./keyPaths";
 import type { KindSpec, MetadataField } from "./kinds";
-import { collectLeaves, listOwned, type OwnershipTree } from "./ownership";
+import { collectLeaves, type OwnershipTree } from "./ownership";
 import type { MetadataInputs, MetadataOutputs } from "./outputs";
-import { createPatch, deletePatch, exactPatch, isEmptyPatch, updatePatch } from "./patch";
+import { createPatch, deletePatch, exactPatch, isEmptyPatch, removable, updatePatch } from "./patch";
 import { withoutNulls } from "./projection";
 
 /** Metadata fields and their objects: a patch body, or the fields a replace overwrites. */
@@ -148,7 +148,5 @@ function removedPaths(
 ): KeyPath[] {
   if (owned === undefined) return [];
   const stays = new Set(collectLeaves(declared ?? {}).map((leaf) => JSON.stringify(leaf.path)));
-  return listOwned(owned)
-    .map((leaf) => leaf.path)
-    .filter((path) => !stays.has(JSON.stringify(path)) && !keep.some((kept) => pathsOverlap(kept, path)));
+  return removable(owned, keep).filter((path) => !stays.has(JSON.stringify(path)));
 }
