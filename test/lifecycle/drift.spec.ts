@@ -21,7 +21,7 @@ describe("lifecycle: drift made outside the stack", () => {
   };
 
   it("shows a key changed in Clerk as a change after refresh, and puts it back on the next up --refresh", async () => {
-    const stack = world.stack();
+    const stack = await world.stack();
     assertOk(await stack.up(program));
     await world.clerk().organizations.updateOrganizationMetadata("org_acme", {
       publicMetadata: { plan: "free", limits: { seats: null } },
@@ -52,14 +52,14 @@ describe("lifecycle: drift made outside the stack", () => {
     const acmeUpdate = gate.steps.find((s) => s.name === "acme" && s.op === "update");
     assert.deepEqual(acmeUpdate?.changedPaths, [
       // The owned container is gone from the projection once its only owned leaf vanished.
-      { path: "publicMetadata.limits", old: "(none)", new: { seats: 25 } },
-      { path: "publicMetadata.plan", old: "free", new: "pro" },
+      { kind: "add", path: "publicMetadata.limits", old: "(none)", new: { seats: 25 } },
+      { kind: "update", path: "publicMetadata.plan", old: "free", new: "pro" },
     ]);
     const samUpdate = gate.steps.find((s) => s.name === "sam" && s.op === "update");
-    assert.deepEqual(samUpdate?.changedPaths, [{ path: "unsafeMetadata.theme", old: "neon", new: "dark" }]);
+    assert.deepEqual(samUpdate?.changedPaths, [{ kind: "update", path: "unsafeMetadata.theme", old: "neon", new: "dark" }]);
     // A preview writes nothing: Clerk still holds the drift and the state still holds the old outputs.
     assert.equal(world.organization("org_acme").public.plan, "free");
-    assert.deepEqual(stack.state().resources[0]?.outputs.publicMetadata, {
+    assert.deepEqual((await stack.state()).resources[0]?.outputs.publicMetadata, {
       plan: "pro",
       limits: { seats: 25 },
     });
@@ -111,7 +111,7 @@ describe("lifecycle: drift made outside the stack", () => {
   });
 
   it("does not count keys the app added, even inside a container the stack owns keys of, as drift", async () => {
-    const stack = world.stack();
+    const stack = await world.stack();
     assertOk(await stack.up(program));
     await world.clerk().organizations.updateOrganizationMetadata("org_acme", {
       publicMetadata: { limits: { apiCalls: 10 }, onboarding: { step: "done" }, newAppKey: [1, 2] },

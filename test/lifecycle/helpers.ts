@@ -1,14 +1,15 @@
 /**
- * Shared set-up of the whole-lifecycle tests: a seeded Clerk emulator, a temporary directory for
- * state files, stacks configured against the emulator, and the request log as calls (see
+ * Shared set-up of the whole-lifecycle tests: a seeded Clerk emulator, a temporary directory, stacks
+ * run by Pulumi's own CLI (engine/stack.ts: the Automation API's inline route, a file backend and
+ * the passphrase secrets provider in that directory), and the request log as calls (see
  * `test/support/wire.ts`) for exact assertions.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator, type SeedData } from "../../emulator";
-import type { ConfigValue } from "../../driver/collect";
-import { createStack, type Stack, type StackOptions } from "../../driver/engine";
+import type { ConfigMap } from "@pulumi/pulumi/automation";
+import { createStack, type Stack, type StackOptions } from "../../engine/stack";
 import { clientFor } from "../support/clerk";
 import { callsOf, type Call } from "../support/wire";
 
@@ -65,26 +66,25 @@ export class World {
   }
 
   /** Stack config pointing the provider at the emulator, plus `extra`. */
-  config(extra: Record<string, ConfigValue> = {}): Record<string, ConfigValue> {
+  config(extra: ConfigMap = {}): ConfigMap {
     return {
       "clerk:secretKey": { value: this.emulator.secretKey, secret: true },
-      "clerk:apiUrl": this.emulator.url,
+      "clerk:apiUrl": { value: this.emulator.url },
       ...extra,
     };
   }
 
-  /** A new stack with its own state file (or the given one, to change config between operations). */
-  stack(
-    extra: Record<string, ConfigValue> = {},
-    options: Partial<StackOptions> = {},
-  ): Stack & { stateFile: string } {
-    const stateFile = options.stateFile ?? this.stateFile();
-    return { ...createStack({ ...options, stateFile, config: this.config(extra) }), stateFile };
+  /**
+   * A new stack in its own folder (backend, workspace, PULUMI_HOME), configured against the emulator.
+   * Pass `options.dir` of an earlier stack to select that stack again with other config.
+   */
+  stack(extra: ConfigMap = {}, options: Partial<StackOptions> = {}): Promise<Stack> {
+    return createStack({ ...options, dir: options.dir ?? this.stackDir(), config: this.config(extra) });
   }
 
-  /** A fresh state file path in the scratch directory. */
-  stateFile(): string {
-    return path.join(this.dir, `stack-${++this.counter}.json`);
+  /** A fresh folder for one stack in the scratch directory. */
+  stackDir(): string {
+    return path.join(this.dir, `stack-${++this.counter}`);
   }
 
   /** Forgets the request log (stored data stays). */

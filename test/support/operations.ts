@@ -1,14 +1,17 @@
-/** Helpers over the engine driver's `OperationResult`: did it succeed, and which steps did it take. */
+/** Helpers over an engine run's `OperationResult`: did it succeed, and which steps did it take. */
 import assert from "node:assert/strict";
-import type { OperationResult } from "../../driver/types";
+import type { OperationResult } from "../../engine/types";
 
-/** Asserts the operation succeeded, showing its errors (the first 20) otherwise; returns the result. */
-export function assertOk(result: OperationResult): OperationResult {
-  assert.ok(result.ok, `operation failed:\n${result.errors.slice(0, 20).join("\n")}`);
+/** Asserts the operation succeeded, showing its errors (the first 20) and the CLI's output otherwise; returns the result. */
+export function assertOk<T extends OperationResult>(result: T): T {
+  assert.ok(
+    result.ok,
+    `${result.operation} failed:\n${result.errors.slice(0, 20).join("\n")}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`,
+  );
   return result;
 }
 
-/** The steps as `[name, op]` pairs, sorted by name (steps may finish in any order). */
+/** The steps as `[name, op]` pairs, sorted by name then op (steps may finish in any order). */
 export function ops(result: OperationResult): [string, string][] {
   return result.steps
     .map((s): [string, string] => [s.name, s.op])

@@ -1,0 +1,207 @@
+/**
+ * Stacks run by Pulumi's own CLI through the Automation API's inline route (`LocalWorkspace` with
+ * `program`: the CLI is given `--client` and talks to a language server inside this process). State
+ * lives in a local file backend and secrets use the passphrase provider, both in folders the caller
+ * names; nothing reaches a network but the Clerk URL in the stack's config.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  LocalWorkspace,
+  PulumiCommand,
+  Stack as AutomationStack,
+  type ConfigMap,
+  type EngineEvent,
+} from "@pulumi/pulumi/automation";
+import { resultOf } from "./results";
+import { readState } from "./state";
+import { ensureToolchain } from "./toolchain";
+import type { OperationResult, StackState } from "./types";
+
+const repoRoot = path.resolve(__dirname, "..");
+
+/** The passphrase of every stack the tests and `npm start` create (a test secret, not a credential). */
+export const testPassphrase = "pulumi-clerk-metadata-tests";
+
+/** A program as the Automation API runs it inline; what it returns becomes the stack's outputs. */
+export type Program = () => unknown;
+
+/** Options for {@link createStack}. */
+export interface StackOptions {
+  /** A folder of the caller's: the backend, the workspace and `PULUMI_HOME` live under it. */
+  dir: string;
+  /** Stack config, e.g. `{ "clerk:secretKey": { value: "sk_…", secret: true } }`. */
+  config?: ConfigMap;
+  /** `--parallel` (default: the CLI's own). */
+  parallel?: number;
+  /** Extra environment variables for the CLI and the plugins it starts. */
+  env?: Record<string, string>;
+  /** Receives the CLI's display, line by line. */
+  onOutput?: (text: string) => void;
+  project?: string;
+  stack?: string;
+}
+
+/** Options for preview and up. */
+export interface PlanOptions {
+  /** `--refresh`. */
+  refresh?: boolean;
+  /** `--expect-no-changes`. */
+  expectNoChanges?: boolean;
+  /** `--diff`: the display shows each changed property. */
+  diff?: boolean;
+  /** `up` only: like `pulumi up --skip-preview`. Without it, `up` runs a preview first, as the CLI does, and stops if it fails. */
+  skipPreview?: boolean;
+}
+
+/** Options for refresh and destroy. */
+export interface StateOperationOptions {
+  expectNoChanges?: boolean;
+}
+
+/** A stack driven by the real CLI. Operations on one stack run one at a time. */
+export interface Stack {
+  readonly name: string;
+  /** The folder holding the file backend (`file://…`), for tests that scan what the backend wrote. */
+  readonly backendDir: string;
+  preview(program: Program, options?: PlanOptions): Promise<OperationResult>;
+  /** `pulumi up`; `preview` holds the result of the preview it ran first (none with `skipPreview`). */
+  up(program: Program, options?: PlanOptions): Promise<OperationResult & { preview?: OperationResult }>;
+  refresh(options?: StateOperationOptions): Promise<OperationResult>;
+  destroy(options?: StateOperationOptions): Promise<OperationResult>;
+  /** `pulumi stack export --show-secrets`, parsed. */
+  state(): Promise<StackState>;
+  /** Runs any other CLI command on this stack (`["stack", "export"]`, `["cancel"]`…) and returns stdout. */
+  cli(args: string[]): Promise<{ stdout: string; stderr: string; code: number }>;
+  /** The environment every CLI run of this stack gets. */
+  readonly env: Record<string, string>;
+}
+
+/** The environment of every CLI run: isolated `PULUMI_HOME`, file backend, passphrase, no update checks. */
+export function cliEnvironment(dir: string, extra: Record<string, string> = {}): Record<string, string> {
+  const home = path.join(dir, "pulumi-home");
+  const backend = path.join(dir, "backend");
+  fs.mkdirSync(home, { recursive: true });
+  fs.mkdirSync(backend, { recursive: true });
+  return {
+    PULUMI_HOME: home,
+    PULUMI_BACKEND_URL: `file://${backend}`,
+    PULUMI_CONFIG_PASSPHRASE: testPassphrase,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    ...extra,
+  };
+}
+
+let command: Promise<PulumiCommand> | undefined;
+
+/** The toolchain's CLI as the Automation API wants it, located (or built) once per process. */
+export function pulumiCommand(): Promise<PulumiCommand> {
+  command ??= PulumiCommand.get({ root: ensureToolchain().root, skipVersionCheck: true });
+  return command;
+}
+
+/** Creates (or selects) a stack in `options.dir` and sets its config. */
+export async function createStack(options: StackOptions): Promise<Stack> {
+  const projectName = options.project ?? "clerk-metadata-test";
+  const stackName = options.stack ?? "test";
+  const env = cliEnvironment(options.dir, options.env);
+  const workDir = path.join(options.dir, "workspace");
+  fs.mkdirSync(workDir, { recursive: true });
+  // The engine starts plugins in the program's folder, and the dynamic-provider host resolves the
+  // serialized provider's `require`s from there, as from a user's project with its node_modules.
+  const modules = path.join(workDir, "node_modules");
+  if (!fs.existsSync(modules)) fs.symlinkSync(path.join(repoRoot, "node_modules"), modules, "dir");
+  const workspace = await LocalWorkspace.create({
+    workDir,
+    pulumiCommand: await pulumiCommand(),
+    envVars: env,
+    projectSettings: { name: projectName, runtime: "nodejs", backend: { url: env.PULUMI_BACKEND_URL } },
+    secretsProvider: "passphrase",
+  });
+  const auto = await AutomationStack.createOrSelect(stackName, workspace);
+  if (options.config) await auto.setAllConfig(options.config);
+
+  /** Runs one operation, collecting its events and display; a failed CLI run is a result, not a throw. */
+  async function run(
+    operation: OperationResult["operation"],
+    body: (hooks: { onEvent: (e: EngineEvent) => void; onOutput: (s: string) => void; onError: (s: string) => void }) => Promise<{ outputs?: Record<string, unknown> } | void>,
+  ): Promise<OperationResult> {
+    const events: EngineEvent[] = [];
+    let stdout = "";
+    let stderr = "";
+    const started = Date.now();
+    let ok = true;
+    let outputs: Record<string, unknown> | undefined;
+    try {
+      const answer = await body({
+        onEvent: (event) => {
+          if (process.env.DUMP_EVENTS) console.error(JSON.stringify(event).slice(0, 600));
+          events.push(event);
+        },
+        onOutput: (text) => {
+          stdout += text;
+          options.onOutput?.(text);
+        },
+        onError: (text) => (stderr += text),
+      });
+      outputs = answer?.outputs;
+    } catch (err) {
+      ok = false;
+      const e = err as { stdout?: string; stderr?: string; message?: string };
+      if (!stdout && e.stdout) stdout = e.stdout;
+      stderr += e.stderr ?? e.message ?? String(err);
+    }
+    return resultOf(operation, events, { ok, stdout, stderr, elapsedMs: Date.now() - started, outputs });
+  }
+
+  const parallel = options.parallel ? { parallel: options.parallel } : {};
+
+  const preview = (program: Program, opts: PlanOptions = {}) => {
+    workspace.program = program as never;
+    return run("preview", async (hooks) => {
+      await auto.preview({ ...hooks, ...parallel, refresh: opts.refresh, expectNoChanges: opts.expectNoChanges, diff: opts.diff, program: program as never });
+    });
+  };
+
+  return {
+    name: stackName,
+    backendDir: path.join(options.dir, "backend"),
+    env,
+    preview,
+    async up(program, opts = {}) {
+      let previewResult: OperationResult | undefined;
+      if (!opts.skipPreview) {
+        previewResult = await preview(program, { refresh: opts.refresh, diff: opts.diff });
+        if (!previewResult.ok) return { ...previewResult, operation: "update" as const, preview: previewResult };
+      }
+      const result = await run("update", async (hooks) => {
+        const answer = await auto.up({ ...hooks, ...parallel, refresh: opts.refresh, expectNoChanges: opts.expectNoChanges, diff: opts.diff, program: program as never });
+        return { outputs: Object.fromEntries(Object.entries(answer.outputs).map(([k, v]) => [k, v.value])) };
+      });
+      return previewResult ? { ...result, preview: previewResult } : result;
+    },
+    refresh: (opts = {}) =>
+      run("refresh", async (hooks) => {
+        await auto.refresh({ ...hooks, ...parallel, expectNoChanges: opts.expectNoChanges });
+      }),
+    destroy: (opts = {}) =>
+      run("destroy", async (hooks) => {
+        await auto.destroy({ ...hooks, ...parallel, ...(opts.expectNoChanges ? {} : {}) });
+      }),
+    state: async () => readState(await cliRun(["stack", "export", "--show-secrets"]).then((r) => r.stdout)),
+    cli: cliRun,
+  };
+
+  async function cliRun(args: string[]) {
+    const cmd = await pulumiCommand();
+    try {
+      const result = await cmd.run([...args, "--stack", stackName, "--non-interactive"], workDir, env);
+      return { stdout: result.stdout, stderr: result.stderr, code: result.code };
+    } catch (err) {
+      const e = err as { stdout?: string; stderr?: string; code?: number };
+      return { stdout: e.stdout ?? "", stderr: e.stderr ?? String(err), code: e.code ?? 1 };
+    }
+  }
+}
