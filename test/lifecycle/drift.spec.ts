@@ -59,7 +59,7 @@ describe("lifecycle: drift made outside the stack", () => {
     assert.deepEqual(samUpdate?.changedPaths, [{ kind: "update", path: "unsafeMetadata.theme", old: "neon", new: "dark" }]);
     // A preview writes nothing: Clerk still holds the drift and the state still holds the old outputs.
     assert.equal(world.organization("org_acme").public.plan, "free");
-    assert.deepEqual((await stack.state()).resources[0]?.outputs.publicMetadata, {
+    assert.deepEqual((await stack.state()).resources.find((r) => r.name === "acme")?.outputs.publicMetadata, {
       plan: "pro",
       limits: { seats: 25 },
     });
