@@ -39,6 +39,16 @@ function changedPathsOf(meta: NonNullable<EngineEvent["resourcePreEvent"]>["meta
 }
 
 /**
+ * The events of the last phase: `pulumi up` without `--skip-preview` logs its preview's events, up
+ * to the preview's summary, before the update's own.
+ */
+export function lastPhase(events: EngineEvent[]): EngineEvent[] {
+  const previewEnd = events.findIndex((e) => e.summaryEvent?.isPreview);
+  const rest = previewEnd >= 0 ? events.slice(previewEnd + 1) : [];
+  return rest.some((e) => e.summaryEvent || e.resourcePreEvent) ? rest : events;
+}
+
+/**
  * Collects steps, diagnostics and the summary from a run's events. Steps of the stack itself and of
  * providers are left out: results hold the program's resources only.
  */

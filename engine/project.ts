@@ -1,0 +1,153 @@
+/**
+ * Pulumi projects run as a user types it: the `pulumi` binary in the project's folder, the nodejs
+ * language host running the program (TypeScript, CommonJS or ESM as the project says), a file
+ * backend and the passphrase secrets provider in a folder of the caller's. Each operation's
+ * engine events come from the CLI's own `--event-log`, so results have the shape the inline route
+ * gives (engine/stack.ts).
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { lastPhase, resultOf } from "./results";
+import { cliEnvironment } from "./stack";
+import { readState } from "./state";
+import { ensureToolchain } from "./toolchain";
+import type { OperationResult, StackState } from "./types";
+
+/** What one CLI process did. */
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  elapsedMs: number;
+}
+
+/** Options for {@link runPulumi}. */
+export interface RunOptions {
+  cwd: string;
+  env: Record<string, string>;
+  /** Receives stdout as it arrives (the CLI's display). */
+  onOutput?: (text: string) => void;
+  /** Called with the child once it started (to kill it in a test). */
+  onStart?: (child: import("node:child_process").ChildProcess) => void;
+}
+
+/** Runs `pulumi …args` to completion; never throws for a non-zero exit. */
+export function runPulumi(args: string[], options: RunOptions): Promise<CliRun> {
+  const started = Date.now();
+  const child = spawn(ensureToolchain().pulumi, [...args, "--non-interactive"], {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  options.onStart?.(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+    options.onOutput?.(chunk.toString());
+  });
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - started }));
+  });
+}
+
+/**
+ * A project folder in `dir` that runs the project in `programDir`: its `Pulumi.yaml` with `main`
+ * made absolute (the engine allows it: pkg/engine/project.go `getPwdMain`), so the stack's config
+ * file lands in `dir`, not beside the program.
+ */
+export function projectFor(programDir: string, dir: string): string {
+  const own = fs.readFileSync(path.join(programDir, "Pulumi.yaml"), "utf8");
+  const main = /^main:\s*(.+)$/m.exec(own)?.[1]?.trim() ?? ".";
+  fs.mkdirSync(dir, { recursive: true });
+  const rest = own.replace(/^main:.*$/m, "").trimEnd();
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `${rest}\nmain: ${JSON.stringify(path.resolve(programDir, main))}\n`);
+  return dir;
+}
+
+/** Options for {@link openProject}. */
+export interface ProjectOptions {
+  /** The project's folder (holds `Pulumi.yaml`). */
+  projectDir: string;
+  /** A folder of the caller's for the backend, `PULUMI_HOME` and event logs. */
+  stateDir: string;
+  stack?: string;
+  /** Config to set: plain values, or `{ value, secret: true }` (set with `--secret`). */
+  config?: Record<string, string | { value: string; secret: true }>;
+  env?: Record<string, string>;
+  onOutput?: (text: string) => void;
+}
+
+/** A stack of a project, driven by the `pulumi` CLI as typed. */
+export interface ProjectStack {
+  /** `pulumi preview [--refresh] [--diff] [--expect-no-changes]`. */
+  preview(flags?: string[]): Promise<OperationResult>;
+  /** `pulumi up --yes [flags]`: the CLI runs its preview first unless `--skip-preview` is among the flags. */
+  up(flags?: string[]): Promise<OperationResult>;
+  refresh(flags?: string[]): Promise<OperationResult>;
+  destroy(flags?: string[]): Promise<OperationResult>;
+  /** `pulumi config set [--secret] key value`. */
+  setConfig(key: string, value: string | { value: string; secret: true }): Promise<void>;
+  state(): Promise<StackState>;
+  /** Any other command on this stack. */
+  run(args: string[]): Promise<CliRun>;
+  readonly env: Record<string, string>;
+  readonly backendDir: string;
+}
+
+/** Selects (creating when needed) a stack of the project in `projectDir`, with its config set. */
+export async function openProject(options: ProjectOptions): Promise<ProjectStack> {
+  const stack = options.stack ?? "dev";
+  // `--event-log` exists only with PULUMI_DEBUG_COMMANDS set (pkg/cmd/pulumi/operations/up.go, v3.248.0),
+  // as the Automation API sets it.
+  const env = { ...cliEnvironment(options.stateDir, options.env), PULUMI_DEBUG_COMMANDS: "true" };
+  let logs = 0;
+  const run = (args: string[], onOutput?: (text: string) => void) =>
+    runPulumi([...args, "--stack", stack], { cwd: options.projectDir, env, onOutput });
+  const must = async (args: string[]) => {
+    const result = await run(args);
+    if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed: ${result.stderr || result.stdout}`);
+    return result;
+  };
+
+  const select = await runPulumi(["stack", "select", stack], { cwd: options.projectDir, env });
+  if (select.code !== 0) {
+    const init = await runPulumi(["stack", "init", stack, "--secrets-provider", "passphrase"], { cwd: options.projectDir, env });
+    if (init.code !== 0) throw new Error(`pulumi stack init ${stack} failed: ${init.stderr || init.stdout}`);
+  }
+  const setConfig = async (key: string, value: string | { value: string; secret: true }) => {
+    if (typeof value === "string") await must(["config", "set", key, value]);
+    else await must(["config", "set", "--secret", key, value.value]);
+  };
+  for (const [key, value] of Object.entries(options.config ?? {})) await setConfig(key, value);
+
+  async function operation(operation: OperationResult["operation"], args: string[]): Promise<OperationResult> {
+    const eventLog = path.join(options.stateDir, `events-${++logs}.jsonl`);
+    const cli = await run([...args, "--event-log", eventLog], options.onOutput);
+    const events = fs.existsSync(eventLog)
+      ? fs
+          .readFileSync(eventLog, "utf8")
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as EngineEvent)
+      : [];
+    return resultOf(operation, lastPhase(events), { ok: cli.code === 0, stdout: cli.stdout, stderr: cli.stderr, elapsedMs: cli.elapsedMs });
+  }
+
+  return {
+    preview: (flags = []) => operation("preview", ["preview", ...flags]),
+    up: (flags = []) => operation("update", ["up", "--yes", ...flags]),
+    refresh: (flags = []) => operation("refresh", ["refresh", "--yes", ...flags]),
+    destroy: (flags = []) => operation("destroy", ["destroy", "--yes", ...flags]),
+    setConfig,
+    state: async () => readState((await must(["stack", "export", "--show-secrets"])).stdout),
+    run,
+    env,
+    backendDir: path.join(options.stateDir, "backend"),
+  };
+}
