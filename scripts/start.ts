@@ -2,8 +2,9 @@
  * `npm start`: the example stacks, end to end, against the local Clerk emulator.
  *
  * Starts the emulator and seeds an organization, users and memberships holding keys "the app"
- * wrote, and shows them. Then drives the three examples through the engine driver and Pulumi's
- * real dynamic-provider host: `examples/organization` (found by slug: preview, up, a no-change up,
+ * wrote, and shows them. Then runs the three examples with Pulumi's own CLI as a user types it
+ * (`pulumi preview`, `pulumi up --yes`, …: engine/project.ts; the CLI is built first when missing),
+ * printing Pulumi's own display: `examples/organization` (found by slug: preview, up, a no-change up,
  * a nested change, drift made behind the stack's back, the drift gate failing as it should, drift
  * correction), `examples/memberships` (members found by email address) and
  * `examples/users-from-file` (UserMetadata), then destroys all three. Prints each step and the
@@ -17,15 +18,23 @@ import * as path from "node:path";
 import { createClerkClient } from "@clerk/backend";
 import { stringify } from "yaml";
 import { startEmulator, type Emulator, type LoggedRequest } from "../emulator";
-import { createStack, type Stack } from "../driver/engine";
-import type { ConfigValue } from "../driver/collect";
-import { formatResult } from "../driver/print";
-import type { OperationResult } from "../driver/types";
+import { openProject, projectFor, type ProjectStack } from "../engine/project";
+import { ensureToolchain } from "../engine/toolchain";
+import type { OperationResult } from "../engine/types";
 
 const examples = path.join(__dirname, "..", "examples");
-const organizationProgram = path.join(examples, "organization", "index.ts");
-const membershipsProgram = path.join(examples, "memberships", "index.ts");
-const usersProgram = path.join(examples, "users-from-file", "index.ts");
+
+/** A config value as `pulumi config set` takes it. */
+type ConfigValue = string | { value: string; secret: true };
+
+/** The CLI's display, indented under the step's title. */
+function indented(text: string): string {
+  return text
+    .trimEnd()
+    .split("\n")
+    .map((line) => `  | ${line}`)
+    .join("\n");
+}
 
 /** Every leaf replaced by `[secret]`: shows a private field's shape, never its values. */
 function masked(value: unknown): unknown {
@@ -67,7 +76,8 @@ async function step(
 ): Promise<OperationResult> {
   emulator.reset();
   const result = await run();
-  console.log(formatResult(result, { title: `== ${title}` }).trimEnd());
+  console.log(`== ${title}`);
+  console.log(indented(result.stdout + (result.ok ? "" : result.stderr)));
   const requests = emulator.requests();
   console.log(`  Requests sent to Clerk: ${requests.length}`);
   for (const request of requests) console.log(describeRequest(request));
@@ -86,7 +96,7 @@ async function step(
 /** The owned keys a drift-gate preview found changed, as `path ("old" in Clerk => "new" in the program)`. */
 function driftedKeys(result: OperationResult): string[] {
   return result.steps
-    .filter((s) => !s.refresh && s.op === "update")
+    .filter((s) => s.op === "update")
     .flatMap((s) =>
       (s.changedPaths ?? []).map(
         (c) =>
@@ -109,7 +119,8 @@ function printTable(rows: Row[]): void {
   console.log(`  ${"total".padEnd(width)}  ${String(reads).padStart(5)}  ${String(writes).padStart(6)}`);
   console.log(
     "  reads: the lookups (getOrganization, getUser, getOrganizationMembership) in each run of the program\n" +
-      "  (up runs it twice: preview, then update) and the refreshes; writes: one PATCH per changed resource.",
+      "  (pulumi up runs it twice: its preview, then the update) and the refreshes; writes: one PATCH per\n" +
+      "  changed resource.",
   );
 }
 
@@ -156,8 +167,15 @@ async function main(): Promise<void> {
     "clerk:secretKey": { value: emulator.secretKey, secret: true },
     "clerk:apiUrl": emulator.url,
   };
-  const stackFor = (name: string, config: Record<string, ConfigValue>): Stack =>
-    createStack({ stateFile: path.join(workdir, `${name}.json`), config: { ...baseConfig, ...config } });
+  const toolchain = ensureToolchain((line) => console.log(line));
+  console.log(`Pulumi CLI ${toolchain.version} (${toolchain.source}: ${toolchain.pulumi})`);
+  /** The example's stack, in a project folder of the scratch directory (so no config file lands in examples/). */
+  const stackFor = (name: string, config: Record<string, ConfigValue>): Promise<ProjectStack> =>
+    openProject({
+      projectDir: projectFor(path.join(examples, name), path.join(workdir, name, "project")),
+      stateDir: path.join(workdir, name),
+      config: { ...baseConfig, ...config },
+    });
   const rows: Row[] = [];
   let ok = true;
   try {
@@ -169,16 +187,15 @@ async function main(): Promise<void> {
       "example:organizationSlug": "acme",
       "example:billingCustomerId": { value: "cus_demo_4242", secret: true as const },
     };
-    const first = stackFor("organization", organizationConfig);
-    await step(emulator, rows, "preview (organization, by slug)", () => first.preview(organizationProgram));
-    await step(emulator, rows, "up (organization)", () => first.up(organizationProgram));
-    await step(emulator, rows, "up again: nothing changed", () => first.up(organizationProgram));
-    const changed = stackFor("organization", {
-      ...organizationConfig,
-      "example:seats": "50",
-      "example:features": '{"sso":true}',
-    });
-    await step(emulator, rows, "up: seats 25 => 50, auditLog removed", () => changed.up(organizationProgram));
+    const organization = await stackFor("organization", organizationConfig);
+    await step(emulator, rows, "pulumi preview (organization, by slug)", () => organization.preview());
+    await step(emulator, rows, "pulumi up (organization)", () => organization.up());
+    await step(emulator, rows, "pulumi up again: nothing changed", () => organization.up());
+    await organization.setConfig("example:seats", "50");
+    await organization.setConfig("example:features", '{"sso":true}');
+    await step(emulator, rows, "pulumi up --diff: seats 25 => 50, auditLog removed", () =>
+      organization.up(["--diff"]),
+    );
 
     console.log("== Drift: someone sets plan=free in the dashboard; the app adds onboarding.step\n");
     await clerk.organizations.updateOrganizationMetadata("org_acme", {
@@ -187,8 +204,8 @@ async function main(): Promise<void> {
     const gate = await step(
       emulator,
       rows,
-      "drift gate: preview --refresh --expect-no-changes",
-      () => changed.preview(organizationProgram, { refresh: true, expectNoChanges: true }),
+      "drift gate: pulumi preview --refresh --expect-no-changes --diff",
+      () => organization.preview(["--refresh", "--expect-no-changes", "--diff"]),
       { expectFailure: true },
     );
     const drifted = driftedKeys(gate);
@@ -203,24 +220,19 @@ async function main(): Promise<void> {
           "\n  In CI this job fails, and the next one corrects the drift:\n",
       );
     }
-    await step(emulator, rows, "drift correction: up --refresh", () =>
-      changed.up(organizationProgram, { refresh: true }),
-    );
+    await step(emulator, rows, "drift correction: pulumi up --refresh", () => organization.up(["--refresh"]));
 
     // Memberships, members found by email address.
-    const members = stackFor("memberships", {
+    const members = await stackFor("memberships", {
       "example:organizationSlug": "acme",
       "example:members": JSON.stringify({
         "alexis@example.com": { department: "eng", oncall: true },
         "sam@example.com": { department: "support" },
       }),
     });
-    const membersUp = await step(emulator, rows, "up (memberships, by email)", () =>
-      members.up(membershipsProgram),
-    );
-    console.log(
-      `  roles found by getOrganizationMembershipOutput: ${JSON.stringify(membersUp.outputs?.roles)}\n`,
-    );
+    await step(emulator, rows, "pulumi up (memberships, by email)", () => members.up());
+    const roles = (await members.run(["stack", "output", "roles", "--json"])).stdout.trim();
+    console.log(`  roles found by getOrganizationMembershipOutput (pulumi stack output roles): ${roles}\n`);
 
     // Users, from a data file: one by id, one by email address.
     const usersFile = path.join(workdir, "users.yaml");
@@ -235,12 +247,12 @@ async function main(): Promise<void> {
         },
       ]),
     );
-    const users = stackFor("users", { "example:usersFile": usersFile });
-    await step(emulator, rows, "up (users from a file)", () => users.up(usersProgram));
+    const users = await stackFor("users-from-file", { "example:usersFile": usersFile });
+    await step(emulator, rows, "pulumi up (users from a file)", () => users.up());
 
-    await step(emulator, rows, "destroy (users)", () => users.destroy());
-    await step(emulator, rows, "destroy (memberships)", () => members.destroy());
-    await step(emulator, rows, "destroy (organization)", () => changed.destroy());
+    await step(emulator, rows, "pulumi destroy (users)", () => users.destroy());
+    await step(emulator, rows, "pulumi destroy (memberships)", () => members.destroy());
+    await step(emulator, rows, "pulumi destroy (organization)", () => organization.destroy());
 
     printState(emulator, "What is left after destroy (private values masked)");
     console.log(
@@ -251,14 +263,14 @@ async function main(): Promise<void> {
     );
 
     const data = emulator.data;
-    const organization = data.getOrganization("org_acme")!;
+    const acme = data.getOrganization("org_acme")!;
     const sam = data.getMembership("org_acme", "user_sam")!;
-    const billing = (organization.private_metadata as Record<string, unknown>).billing;
+    const billing = (acme.private_metadata as Record<string, unknown>).billing;
     const appKeysSurvived =
-      JSON.stringify(organization.public_metadata.onboarding) ===
+      JSON.stringify(acme.public_metadata.onboarding) ===
         JSON.stringify({ completedAt: "2026-01-05", step: "done" }) &&
-      (organization.public_metadata.limits as Record<string, unknown>)?.storageGb === 100 &&
-      organization.private_metadata.crmId === "crm_991" &&
+      (acme.public_metadata.limits as Record<string, unknown>)?.storageGb === 100 &&
+      acme.private_metadata.crmId === "crm_991" &&
       JSON.stringify(billing) === "{}" &&
       JSON.stringify(sam.public_metadata.app) === JSON.stringify({ lastSeen: "today" }) &&
       JSON.stringify(data.getUser("user_alexis")!.public_metadata) ===
