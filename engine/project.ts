@@ -5,56 +5,13 @@
  * engine events come from the CLI's own `--event-log`, so results have the shape the inline route
  * gives (engine/stack.ts).
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { lastPhase, resultOf } from "./results";
-import { cliEnvironment } from "./stack";
+import { cliEnvironment, runPulumi, type CliRun } from "./cli";
 import { readState } from "./state";
-import { ensureToolchain } from "./toolchain";
 import type { OperationResult, StackState } from "./types";
-
-/** What one CLI process did. */
-export interface CliRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  elapsedMs: number;
-}
-
-/** Options for {@link runPulumi}. */
-export interface RunOptions {
-  cwd: string;
-  env: Record<string, string>;
-  /** Receives stdout as it arrives (the CLI's display). */
-  onOutput?: (text: string) => void;
-  /** Called with the child once it started (to kill it in a test). */
-  onStart?: (child: import("node:child_process").ChildProcess) => void;
-}
-
-/** Runs `pulumi …args` to completion; never throws for a non-zero exit. */
-export function runPulumi(args: string[], options: RunOptions): Promise<CliRun> {
-  const started = Date.now();
-  const child = spawn(ensureToolchain().pulumi, [...args, "--non-interactive"], {
-    cwd: options.cwd,
-    env: { ...process.env, ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  options.onStart?.(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-    options.onOutput?.(chunk.toString());
-  });
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - started }));
-  });
-}
 
 /**
  * A project folder in `dir` that runs the project in `programDir`: its `Pulumi.yaml` with `main`

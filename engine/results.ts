@@ -43,7 +43,8 @@ function changedPathsOf(meta: NonNullable<EngineEvent["resourcePreEvent"]>["meta
  * to the preview's summary, before the update's own.
  */
 export function lastPhase(events: EngineEvent[]): EngineEvent[] {
-  const previewEnd = events.findIndex((e) => e.summaryEvent?.isPreview);
+  // `isPreview` is in every summary event (sdk/go/common/apitype/events.go), not in the SDK's typings.
+  const previewEnd = events.findIndex((e) => (e.summaryEvent as { isPreview?: boolean } | undefined)?.isPreview);
   const rest = previewEnd >= 0 ? events.slice(previewEnd + 1) : [];
   return rest.some((e) => e.summaryEvent || e.resourcePreEvent) ? rest : events;
 }

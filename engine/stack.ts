@@ -13,15 +13,13 @@ import {
   type ConfigMap,
   type EngineEvent,
 } from "@pulumi/pulumi/automation";
+import { cliEnvironment, runPulumi } from "./cli";
 import { resultOf } from "./results";
 import { readState } from "./state";
 import { ensureToolchain } from "./toolchain";
 import type { OperationResult, StackState } from "./types";
 
 const repoRoot = path.resolve(__dirname, "..");
-
-/** The passphrase of every stack the tests and `npm start` create (a test secret, not a credential). */
-export const testPassphrase = "pulumi-clerk-metadata-tests";
 
 /** A program as the Automation API runs it inline; what it returns becomes the stack's outputs. */
 export type Program = () => unknown;
@@ -75,23 +73,6 @@ export interface Stack {
   cli(args: string[]): Promise<{ stdout: string; stderr: string; code: number }>;
   /** The environment every CLI run of this stack gets. */
   readonly env: Record<string, string>;
-}
-
-/** The environment of every CLI run: isolated `PULUMI_HOME`, file backend, passphrase, no update checks. */
-export function cliEnvironment(dir: string, extra: Record<string, string> = {}): Record<string, string> {
-  const home = path.join(dir, "pulumi-home");
-  const backend = path.join(dir, "backend");
-  fs.mkdirSync(home, { recursive: true });
-  fs.mkdirSync(backend, { recursive: true });
-  return {
-    PULUMI_HOME: home,
-    PULUMI_BACKEND_URL: `file://${backend}`,
-    PULUMI_CONFIG_PASSPHRASE: testPassphrase,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-    ...extra,
-  };
 }
 
 let command: Promise<PulumiCommand> | undefined;
@@ -195,13 +176,7 @@ export async function createStack(options: StackOptions): Promise<Stack> {
   };
 
   async function cliRun(args: string[]) {
-    const cmd = await pulumiCommand();
-    try {
-      const result = await cmd.run([...args, "--stack", stackName, "--non-interactive"], workDir, env);
-      return { stdout: result.stdout, stderr: result.stderr, code: result.code };
-    } catch (err) {
-      const e = err as { stdout?: string; stderr?: string; code?: number };
-      return { stdout: e.stdout ?? "", stderr: e.stderr ?? String(err), code: e.code ?? 1 };
-    }
+    const run = await runPulumi([...args, "--stack", stackName], { cwd: workDir, env });
+    return { stdout: run.stdout, stderr: run.stderr, code: run.code ?? 1 };
   }
 }

@@ -62,20 +62,24 @@ export class ClerkOperationError extends Error {
 
 /**
  * An `Error` class whose instances are named `name` and keep their message as an own property
- * (see {@link keepMessage}), so both survive when Pulumi serializes the provider by value.
+ * (see {@link keepMessage}), so both survive when Pulumi serializes the provider by value. With
+ * `runError`, instances also carry the mark of Pulumi's `RunError` (`__pulumiRunError`, sdk/nodejs/
+ * errors.ts, v3.248.0): a program that fails with one prints its message alone, without a stack
+ * trace or an inspected object (sdk/nodejs/cmd/run/run.ts `uncaughtHandler`, v3.248.0).
  */
-function namedError(name: string) {
+function namedError(name: string, runError = false) {
   return class extends Error {
     constructor(message: string) {
       super(message);
       keepMessage(this, message);
       this.name = name;
+      if (runError) Object.defineProperty(this, "__pulumiRunError", { value: true });
     }
   };
 }
 
 /** A lookup (`getUser`, `getOrganization`, `getOrganizationMembership`) found nothing, or more than one. */
-export const LookupError = namedError("LookupError");
+export const LookupError = namedError("LookupError", true);
 /** An instance of {@link LookupError}. */
 export type LookupError = InstanceType<typeof LookupError>;
 
@@ -90,7 +94,7 @@ export const MissingSecretKeyError = namedError("MissingSecretKeyError");
 export type MissingSecretKeyError = InstanceType<typeof MissingSecretKeyError>;
 
 /** The program declared something the provider refuses before any request (a conflict, a plain-text key, a non-JSON value). */
-export const InvalidDeclarationError = namedError("InvalidDeclarationError");
+export const InvalidDeclarationError = namedError("InvalidDeclarationError", true);
 /** An instance of {@link InvalidDeclarationError}. */
 export type InvalidDeclarationError = InstanceType<typeof InvalidDeclarationError>;
 

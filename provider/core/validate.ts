@@ -176,12 +176,18 @@ function describeValue(value: unknown): string {
 /**
  * Validates and normalizes the inputs of a resource of kind `spec` without any network call:
  * ids well-formed with the right prefix, metadata fields plain JSON objects within Clerk's
- * limits, `authoritative` a boolean, no unknown properties. `__provider` passes through.
+ * limits, `authoritative` a boolean, no unknown properties. `__provider` passes through. A
+ * `declarationError` sentence (a failure the program process found: a conflict, a failed
+ * lookup) is the one failure reported, on the resource as a whole, and never becomes an input.
  */
 export function checkInputs(
   spec: KindSpec,
   news: Record<string, unknown>,
 ): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+  const declarationError = news.declarationError;
+  if (typeof declarationError === "string" && declarationError !== "") {
+    return { inputs: {}, failures: [{ property: "", reason: declarationError }] };
+  }
   const failures: CheckFailure[] = [];
   const inputs: Record<string, unknown> = {};
   const known = new Set<string>([
@@ -191,6 +197,7 @@ export function checkInputs(
     ...spec.metadataFields,
   ]);
   for (const key of Object.keys(news)) {
+    if (key === "declarationError") continue;
     if (!known.has(key) && news[key] !== undefined) {
       failures.push({
         property: key,

@@ -68,24 +68,23 @@ export function conflictOf(spec: KindSpec, resource: string, ids: EntityIds): Er
 
 /** `Output.apply` with the SDK's `runWithUnknowns` flag (sdk/nodejs/output.ts `OutputImpl.apply`, v3.248.0). */
 type ApplyWithUnknowns = (
-  func: (values: unknown[]) => Promise<undefined>,
+  func: (values: unknown[]) => Promise<string | undefined>,
   runWithUnknowns: true,
-) => pulumi.Output<undefined>;
+) => pulumi.Output<string | undefined>;
 
 /**
- * An input that fails the program when the resource declares a path another resource of the
- * same program declares on the same entity. It resolves once the ids and metadata are known,
+ * The sentence naming a path the resource declares that another resource of the same program
+ * declares on the same entity, or `undefined`. It resolves once the ids and metadata are known,
  * and after every resource declared in the same turn of the program has claimed its paths, so
- * both resources of a conflict fail, before either registers (so before any request). A
- * rejected input fails the program run: the runtime re-raises it as an unhandled rejection
- * (sdk/nodejs/runtime/resource.ts `runAsyncResourceOp`, v3.248.0), whereas `pulumi.log.error`
- * does not fail a run (pulumi/pulumi#5085). Unknown values (preview) cannot conflict yet.
+ * both resources of such a conflict carry it. It never rejects: the caller hands it to `check`
+ * (see `failureInput`), because a rejected input would leave the resource unregistered, and the
+ * inline route then deletes it (see registration.ts). Unknown values (preview) cannot conflict yet.
  */
-export function leafClaimCheck(
+export function leafClaimConflict(
   spec: KindSpec,
   resource: string,
   args: Record<string, unknown>,
-): pulumi.Output<undefined> {
+): pulumi.Output<string | undefined> {
   const idNames = spec.idFields.map((f) => f.name);
   const keys = [...idNames, ...spec.metadataFields, "authoritative"];
   const all = pulumi.all(keys.map((key) => args[key] as pulumi.Input<unknown>));
@@ -98,9 +97,7 @@ export function leafClaimCheck(
     );
     claimPaths(spec, resource, ids, fields, values[keys.length - 1] === true);
     await new Promise((resolve) => setImmediate(resolve));
-    const conflict = conflictOf(spec, resource, ids);
-    if (conflict) throw conflict;
-    return undefined;
+    return conflictOf(spec, resource, ids)?.message;
   }, true);
   return pulumi.unsecret(verdict);
 }

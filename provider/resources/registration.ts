@@ -2,26 +2,35 @@ import * as pulumi from "@pulumi/pulumi";
 import { plaintextSecretKey } from "../core/errors";
 import type { KindSpec } from "../core/kinds";
 import { assertDeclarable } from "./declarationCheck";
-import { leafClaimCheck } from "./leafClaims";
+import { failureProperty, firstFailure, guardInputs } from "./failureInput";
+import { leafClaimConflict } from "./leafClaims";
 
 /**
  * The properties a resource of kind `spec` registers: its identity inputs, each metadata field
- * (`privateMetadata` wrapped as a secret), `authoritative`, and the `ownership` output, whose
- * input is the leaf-claim check (it fails the program when another resource declares the same
- * leaf of the same entity). Throws first when the declaration holds values Pulumi cannot carry
- * (see `assertDeclarable`) or when `clerk:secretKey` is set in plain text.
+ * (`privateMetadata` wrapped as a secret), `authoritative`, and `declarationError`: the first
+ * failure found in the program process (an input Output that rejected, such as a failed lookup,
+ * or another resource declaring the same leaf of the same entity), which `check` turns into a
+ * check failure. So the resource always registers, and no such failure can make the engine
+ * delete it (see `guardInputs`). Throws at once, before anything registers, when the
+ * declaration holds values Pulumi cannot carry (see `assertDeclarable`) or when `clerk:secretKey`
+ * is set in plain text: a synchronous throw fails the program without the "finished" signal.
  */
 export function metadataProps(spec: KindSpec, name: string, args: Record<string, unknown>): pulumi.Inputs {
   assertDeclarable(spec, name, args);
   assertSecretKeyIsSecret();
+  const declared: Record<string, unknown> = { authoritative: args.authoritative };
+  for (const field of spec.idFields) declared[field.name] = args[field.name];
+  for (const field of spec.metadataFields) declared[field] = args[field];
+  const { guarded, failure } = guardInputs(declared);
   const props: pulumi.Inputs = {};
-  for (const field of spec.idFields) props[field.name] = args[field.name] as pulumi.Input<string>;
+  for (const field of spec.idFields) props[field.name] = guarded[field.name] as pulumi.Input<string>;
   for (const field of spec.metadataFields) {
-    const value = args[field];
+    const value = guarded[field];
     props[field] = field === "privateMetadata" && value !== undefined ? pulumi.secret(value) : value;
   }
-  props.authoritative = args.authoritative;
-  props.ownership = leafClaimCheck(spec, `${spec.resourceType} "${name}"`, args);
+  props.authoritative = guarded.authoritative;
+  const conflict = leafClaimConflict(spec, `${spec.resourceType} "${name}"`, guarded);
+  props[failureProperty] = firstFailure([failure, conflict]);
   return props;
 }
 
