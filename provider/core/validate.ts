@@ -185,7 +185,7 @@ export function checkInputs(
   news: Record<string, unknown>,
 ): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
   const declarationError = news.declarationError;
-  if (typeof declarationError === "string" && declarationError !== "") {
+  if (typeof declarationError === "string" && declarationError !== "" && !isUnknown(declarationError)) {
     return { inputs: {}, failures: [{ property: "", reason: declarationError }] };
   }
   const failures: CheckFailure[] = [];

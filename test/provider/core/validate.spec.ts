@@ -271,6 +271,24 @@ describe("validate", () => {
   });
 
   describe("checkInputs", () => {
+    it("reports a declarationError as the one failure, on the resource as a whole, and never as an input", () => {
+      const { inputs, failures } = check(kinds.organization, {
+        organizationId: "not an id",
+        publicMetadata: { plan: "pro" },
+        declarationError: 'OrganizationMetadata "a" and OrganizationMetadata "b" both declare publicMetadata.plan',
+      });
+      rejects(failures, "", /both declare publicMetadata\.plan/);
+      assert.equal("declarationError" in inputs, false);
+    });
+
+    it("passes an absent or unknown declarationError without a failure", () => {
+      for (const declarationError of [undefined, unknownValue]) {
+        const { inputs, failures } = check(kinds.organization, { organizationId: "org_1", declarationError });
+        assert.deepEqual(failures, []);
+        assert.equal("declarationError" in inputs, false);
+      }
+    });
+
     it("accepts valid inputs of every kind and returns them", () => {
       const user = {
         userId: "user_1",

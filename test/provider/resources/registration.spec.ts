@@ -63,6 +63,31 @@ describe("resources", () => {
       assert.deepEqual(user.inputs.publicMetadata, { limits: { seats: 25 }, tags: ["a", "b"] });
     });
 
+    it("registers both resources of a leaf conflict, each carrying the conflict to check as declarationError", async () => {
+      const registered = await register(() => [
+        new OrganizationMetadata("acme", { organizationId: "org_1", publicMetadata: { plan: "pro" } }),
+        new OrganizationMetadata("billing", { organizationId: "org_1", publicMetadata: { plan: "team" } }),
+        new OrganizationMetadata("other", { organizationId: "org_2", publicMetadata: { plan: "team" } }),
+      ]);
+      const errors = Object.fromEntries(registered.map((r) => [r.name, r.inputs.declarationError]));
+      assert.match(String(errors.acme), /"acme" and OrganizationMetadata "billing" both declare publicMetadata\.plan/);
+      assert.match(String(errors.billing), /"billing" and OrganizationMetadata "acme" both declare publicMetadata\.plan/);
+      assert.equal(errors.other, undefined);
+    });
+
+    it("registers a resource whose input Output rejects, carrying the failure to check instead of leaving it unregistered", async () => {
+      const failed = pulumi.output(Promise.reject(new Error("Clerk answered 500")));
+      const registered = await register(() => [
+        new OrganizationMetadata("acme", {
+          organizationId: failed as pulumi.Output<string>,
+          publicMetadata: { plan: "pro" },
+        }),
+      ]);
+      assert.equal(registered.length, 1);
+      assert.equal(registered[0]!.inputs.declarationError, "organizationId: Clerk answered 500");
+      assert.equal(registered[0]!.inputs.organizationId, undefined);
+    });
+
     it("serializes a provider that holds no secret, no private metadata and no Clerk client", async () => {
       const canary = "sk_test_registrationCanary0123456789";
       const saved = process.env.CLERK_SECRET_KEY;
