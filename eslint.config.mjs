@@ -1,7 +1,7 @@
 // @ts-check
 import tseslint from "typescript-eslint";
 
-export default tseslint.config({ ignores: ["node_modules/**", "dist/**"] }, ...tseslint.configs.recommended, {
+export default tseslint.config({ ignores: ["node_modules/**", "dist/**", ".tools/**", "scratch/**"] }, ...tseslint.configs.recommended, {
   rules: {
     "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     "@typescript-eslint/no-require-imports": "off",
