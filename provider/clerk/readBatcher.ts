@@ -19,9 +19,15 @@
  *   object, an entry that names no id) fails the reads it may concern with an unexpected-answer
  *   error; it is never attributed to another entity.
  *
+ * Group commit: per kind, instance, operation and organization (for memberships), at most
+ * {@link maxListsInFlight} list request is in flight. A read that finds none in flight is sent in
+ * the same turn of the event loop (`setImmediate`: no timer, so reads started together in one
+ * turn go together); reads that arrive while one is in flight (or waiting in the pacer behind
+ * Clerk's rate limit) wait for it to finish and then go together in the next one, up to
+ * {@link maxIdsPerList} ids. So the batch size follows the load: reads the engine starts
+ * `--parallel` at a time, as earlier ones finish, share about one request per `--parallel` reads.
  * A batch of one read (two for users, whose list costs two requests) is sent as that read's own
- * GET, so a lone read costs what it did before batching, after a wait of at most
- * {@link coalesceWindowMs}.
+ * GET, so a lone read costs what it did before batching.
  */
 import type { ClerkClient } from "@clerk/backend";
 import {
@@ -41,15 +47,8 @@ import type { ClerkSettings } from "./settings";
 /** Clerk's limit on ids in one list filter ("Accepts up to 100 user IDs", OpenAPI 2026-05-12). */
 export const maxIdsPerList = 100;
 
-/**
- * How long a batch waits for one more read: it is sent once no read joined it for this long. Reads
- * the engine sends together reach the provider close behind each other; a lone read waits this
- * long, once.
- */
-export const coalesceWindowMs = 2;
-
-/** The longest a batch stays open however many reads keep joining it. */
-export const maxCoalesceMs = 10;
+/** List requests of one kind, instance, operation and organization in flight at once. */
+export const maxListsInFlight = 1;
 
 /** How one kind reads a batch with a list request, and one entity on its own. */
 export interface ListReader {
@@ -80,27 +79,36 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
-/** Reads collected for one list request, not sent yet. */
-interface OpenBatch {
+/** Reads sent together in one list request (or, when few, one GET each). */
+interface Batch {
   reader: ListReader;
   settings: ClerkSettings;
   group: string;
   operation: string;
   waiting: Waiting[];
   keys: Set<string>;
-  timer: NodeJS.Timeout | undefined;
-  /** When the first read joined (`performance.now()`). */
-  openedAt: number;
 }
 
-/** A string key, not a symbol: Pulumi serializes symbols by value, which would split the batches. */
-const batchesKey = "__pulumiClerkMetadataReadBatches";
+/** The reads of one kind, instance, operation and organization: those queued, and requests in flight. */
+interface Lane {
+  reader: ListReader;
+  settings: ClerkSettings;
+  group: string;
+  operation: string;
+  queue: Waiting[];
+  inFlight: number;
+  /** True while a send is scheduled for the end of this turn of the event loop. */
+  scheduled: boolean;
+}
 
-/** The open batches of this process, shared by every copy of the provider (see `registry.ts`). */
-function openBatches(): Map<string, OpenBatch> {
-  const holder = globalThis as { [batchesKey]?: Map<string, OpenBatch> };
-  holder[batchesKey] ??= new Map();
-  return holder[batchesKey];
+/** A string key, not a symbol: Pulumi serializes symbols by value, which would split the lanes. */
+const lanesKey = "__pulumiClerkMetadataReadLanes";
+
+/** The lanes of this process, shared by every copy of the provider (see `registry.ts`). */
+function lanes(): Map<string, Lane> {
+  const holder = globalThis as { [lanesKey]?: Map<string, Lane> };
+  holder[lanesKey] ??= new Map();
+  return holder[lanesKey];
 }
 
 /**
@@ -117,46 +125,55 @@ export function readBatched(
 ): Promise<EntityMetadata> {
   if (settings.batchReads === false) return reader.readOne(settings, ids, operation);
   const group = reader.groupOf(ids);
-  const key = reader.keyOf(ids);
-  const batchKey = [settings.secretKey, settings.apiUrl ?? "", reader.spec.name, group, operation].join("|");
-  const batches = openBatches();
-  let batch = batches.get(batchKey);
-  if (!batch) {
-    const opened: OpenBatch = {
-      reader,
-      settings,
-      group,
-      operation,
-      waiting: [],
-      keys: new Set(),
-      timer: undefined,
-      openedAt: performance.now(),
-    };
-    batches.set(batchKey, opened);
-    batch = opened;
+  const laneKey = [settings.secretKey, settings.apiUrl ?? "", reader.spec.name, group, operation].join("|");
+  const all = lanes();
+  let lane = all.get(laneKey);
+  if (!lane) {
+    lane = { reader, settings, group, operation, queue: [], inFlight: 0, scheduled: false };
+    all.set(laneKey, lane);
   }
-  const open = batch;
-  // Wait for the next read at most coalesceWindowMs, and in all at most maxCoalesceMs.
-  clearTimeout(open.timer);
-  const wait = Math.min(coalesceWindowMs, open.openedAt + maxCoalesceMs - performance.now());
-  open.timer = setTimeout(() => close(batchKey, open), Math.max(0, wait));
+  const own = lane;
   return new Promise<EntityMetadata>((resolve, reject) => {
-    open.waiting.push({ ids, key, resolve, reject });
-    open.keys.add(key);
-    if (open.keys.size >= maxIdsPerList) close(batchKey, open);
+    own.queue.push({ ids, key: reader.keyOf(ids), resolve, reject });
+    if (own.inFlight < maxListsInFlight && !own.scheduled) {
+      own.scheduled = true;
+      setImmediate(() => {
+        own.scheduled = false;
+        pump(laneKey, own);
+      });
+    }
   });
 }
 
-/** Stops `batch` taking reads and sends it. */
-function close(batchKey: string, batch: OpenBatch): void {
-  clearTimeout(batch.timer);
-  const batches = openBatches();
-  if (batches.get(batchKey) === batch) batches.delete(batchKey);
-  void send(batch);
+/** Sends the lane's queued reads while fewer than {@link maxListsInFlight} requests are in flight. */
+function pump(laneKey: string, lane: Lane): void {
+  while (lane.inFlight < maxListsInFlight && lane.queue.length > 0) {
+    const batch = takeBatch(lane);
+    lane.inFlight++;
+    void send(batch).finally(() => {
+      lane.inFlight--;
+      if (lane.queue.length > 0) pump(laneKey, lane);
+      else if (lane.inFlight === 0 && !lane.scheduled && lanes().get(laneKey) === lane)
+        lanes().delete(laneKey);
+    });
+  }
 }
 
-/** Sends a closed batch: one GET per entity when small, else one list request; settles every read. */
-async function send(batch: OpenBatch): Promise<void> {
+/** Takes the queued reads of the first {@link maxIdsPerList} distinct entities (every read of each). */
+function takeBatch(lane: Lane): Batch {
+  const keys = new Set<string>();
+  for (const waiting of lane.queue) {
+    if (keys.size === maxIdsPerList) break;
+    keys.add(waiting.key);
+  }
+  const waiting = lane.queue.filter((w) => keys.has(w.key));
+  lane.queue = lane.queue.filter((w) => !keys.has(w.key));
+  const { reader, settings, group, operation } = lane;
+  return { reader, settings, group, operation, waiting, keys };
+}
+
+/** Sends a batch: one GET per entity when small, else one list request; settles every read. */
+async function send(batch: Batch): Promise<void> {
   const { reader, settings, operation } = batch;
   const keys = [...batch.keys];
   if (keys.length <= reader.singleReadsUpTo) {
@@ -264,12 +281,7 @@ function metadataOfEntry(
 }
 
 /** What the list answer means for one key: its metadata, its own GET, gone, or an unexpected answer. */
-function answerFor(
-  batch: OpenBatch,
-  outcome: ListOutcome,
-  key: string,
-  shared: number,
-): Promise<EntityMetadata> {
+function answerFor(batch: Batch, outcome: ListOutcome, key: string, shared: number): Promise<EntityMetadata> {
   const { reader, settings, operation } = batch;
   const ids = idsOfKey(batch, key);
   const context: CallContext = { operation, spec: reader.spec, ids };
@@ -295,7 +307,7 @@ function answerFor(
 }
 
 /** Settles every read of `key` in `batch` with `result` (each read gets its own copy). */
-async function settle(batch: OpenBatch, key: string, result: Promise<EntityMetadata>): Promise<void> {
+async function settle(batch: Batch, key: string, result: Promise<EntityMetadata>): Promise<void> {
   const readers = batch.waiting.filter((waiting) => waiting.key === key);
   try {
     const metadata = await result;
@@ -305,7 +317,7 @@ async function settle(batch: OpenBatch, key: string, result: Promise<EntityMetad
   }
 }
 
-function idsOfKey(batch: OpenBatch, key: string): EntityIds {
+function idsOfKey(batch: Batch, key: string): EntityIds {
   return batch.waiting.find((waiting) => waiting.key === key)?.ids ?? batch.reader.idsOf(batch.group, key);
 }
 
