@@ -34,6 +34,20 @@ export function errorBody(errors: ClerkErrorJson[], clerkTraceId: string): strin
 }
 
 /** 404 `resource_not_found`, as Clerk answers for an unknown id or route. */
+/**
+ * 404 `route_not_found` for a path or method the emulator does not serve. Its own code, not
+ * `resource_not_found`: a client that takes Clerk's not-found to mean "the entity is gone" must
+ * not read a wrong URL as a deleted entity (the provider's `isNotFound`).
+ */
+export function routeNotFound(method: string, path: string): ApiError {
+  return new ApiError(
+    404,
+    "route_not_found",
+    "no such route",
+    `The Clerk emulator serves no ${method} ${path}: check the API URL and path.`,
+  );
+}
+
 export function notFound(): ApiError {
   return new ApiError(404, "resource_not_found", "not found", "The requested resource was not found.");
 }

@@ -1,4 +1,4 @@
-import { ApiError, invalidParam, notFound } from "./errors";
+import { ApiError, invalidParam, routeNotFound } from "./errors";
 import { parseIdFilter, parseOrdering } from "./filters";
 import { filterUsersByAttributes, parseUserAttributeFilters } from "./userFilters";
 import { isJsonObject } from "./merge";
@@ -369,7 +369,8 @@ function matchPattern(pattern: string, segments: string[]): Record<string, strin
 }
 
 /**
- * Answers one request against the store, or throws an `ApiError` (404 for an unknown route or method).
+ * Answers one request against the store, or throws an `ApiError` (404 `route_not_found` for an unknown
+ * route or method).
  * Validates the whole request (body keys first) before calling a store method, and store methods
  * validate before they mutate.
  */
@@ -381,7 +382,7 @@ export function route(store: Store, req: RouteRequest): RouteResponse {
     if (candidate.body) checkBodyKeys(req.body, candidate.body);
     return { status: 200, body: candidate.handler({ store, params, query: req.query, body: req.body }) };
   }
-  throw notFound();
+  throw routeNotFound(req.method, `/v1/${req.segments.join("/")}`);
 }
 
 /** Parses a request body: empty → `{}`; not JSON or not an object → 400 `malformed_request`. */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { ADMIN_PREFIX, adminRoute } from "./admin";
-import { ApiError, clerkKeyInvalid, errorBody, notFound, statusCode } from "./errors";
+import { ApiError, clerkKeyInvalid, errorBody, routeNotFound, statusCode } from "./errors";
 import type { FaultInjector } from "./faults";
 import { traceId } from "./random";
 import type { RateLimiter } from "./rateLimit";
@@ -176,7 +176,7 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
 
   try {
     const match = /^\/v1\/(.*)$/.exec(url.pathname);
-    if (!match) throw notFound();
+    if (!match) throw routeNotFound(req.method ?? "GET", url.pathname);
     const segments = match[1].split("/").map((segment) => {
       try {
         return decodeURIComponent(segment);

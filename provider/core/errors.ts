@@ -134,13 +134,20 @@ export function clerkCallFailed(
       " or leave `clerk:secretKey` unset and pass the key in CLERK_SECRET_KEY, which is read at run time.";
   } else if (failure.status === 403) {
     message += " The secret key is not allowed to do this: check the key's instance and permissions.";
-  } else if (failure.status === 404 && context.label === undefined) {
+  } else if (failure.status === 404 && failure.code === clerkNotFoundCode && context.label === undefined) {
     message += ` ${notFoundHint(spec, ids, secretKey)}`;
   }
   const urlHint = apiUrl === undefined ? undefined : apiUrlHint(failure, apiUrl);
   if (urlHint) message += ` ${urlHint.text}`;
   return new ClerkOperationError(redact(message, secretKey), failure, urlHint?.suspect ?? false);
 }
+
+/**
+ * The error code of Clerk's own "not found" answer (a 404 whose body is Clerk's `ClerkErrors`
+ * shape, OpenAPI 2026-05-12 `components.responses.ResourceNotFound`). Only a 404 carrying it means
+ * the entity is gone; any other 404 (an HTML or empty page from a wrong URL or a proxy) is an error.
+ */
+export const clerkNotFoundCode = "resource_not_found";
 
 /** Clerk's Backend API URL, the SDK's default when `clerk:apiUrl` and CLERK_API_URL are unset. */
 const defaultApiUrl = "https://api.clerk.com";
@@ -159,10 +166,9 @@ export function apiUrlHint(
   if (failure.status === undefined) {
     return { text: `No answer from ${shown} (check ${settings}).`, suspect: false };
   }
-  if (failure.status !== 404 || apiUrl === null) return undefined;
-  const urlPath = pathOf(apiUrl);
-  if (urlPath === "") return undefined;
-  const origin = originOf(apiUrl);
+  if (failure.status !== 404) return undefined;
+  const urlPath = apiUrl === null ? "" : pathOf(apiUrl);
+  const origin = apiUrl === null ? undefined : originOf(apiUrl);
   if (/\/v1$/.test(urlPath)) {
     return {
       text:
@@ -172,6 +178,16 @@ export function apiUrlHint(
       suspect: true,
     };
   }
+  if (failure.code !== clerkNotFoundCode) {
+    return {
+      text:
+        `The 404 did not carry Clerk's error body (code ${clerkNotFoundCode}), so it did not come from ` +
+        `Clerk's Backend API and is not taken to mean the entity is gone: check ${settings} (in use: ${shown}) ` +
+        "and any proxy in between.",
+      suspect: true,
+    };
+  }
+  if (urlPath === "") return undefined;
   return {
     text: `The API URL in use, ${shown}, has a path (${urlPath}); if Clerk is not served there, set ${settings} to ${origin}.`,
     suspect: false,
@@ -295,14 +311,18 @@ export function nonJsonDeclaration(resource: string, failures: CheckFailure[]): 
 }
 
 /**
- * True for an error that says the entity does not exist (HTTP 404). A `ClerkOperationError` is
+ * True for an error that says the entity does not exist: Clerk's own 404, carrying the
+ * {@link clerkNotFoundCode} code, from a URL not suspected of being wrong. Any other 404 is false,
+ * so it never drops a resource from state or counts a delete as done. A `ClerkOperationError` is
  * checked as such: serialized by value, it is not an `Error` (see {@link keepMessage}).
  */
 export function isNotFound(error: unknown): boolean {
+  const e = error as { status?: unknown; code?: unknown; suspectApiUrl?: unknown } | null;
   return (
     (error instanceof Error || error instanceof ClerkOperationError) &&
-    (error as { status?: unknown }).status === 404 &&
-    (error as { suspectApiUrl?: unknown }).suspectApiUrl !== true
+    e?.status === 404 &&
+    e.code === clerkNotFoundCode &&
+    e.suspectApiUrl !== true
   );
 }
 

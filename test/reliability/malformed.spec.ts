@@ -173,4 +173,53 @@ describe("reliability: answers that are not what Clerk sends", function () {
       assertNoSecretsSeen();
     });
   });
+
+  /** 404s that are not Clerk's: a wrong URL, a proxy, another service. None of them means "gone". */
+  const foreign404s: { name: string; fault: Fault }[] = [
+    {
+      name: "an HTML page",
+      fault: { status: 404, body: "<html><body><h1>Not Found</h1></body></html>", contentType: "text/html" },
+    },
+    { name: "an empty body", fault: { status: 404, body: "", contentType: "text/plain" } },
+    { name: "plain text", fault: { status: 404, body: "404 page not found", contentType: "text/plain" } },
+    {
+      name: "JSON that is not Clerk's",
+      fault: {
+        status: 404,
+        body: JSON.stringify({ error: "not found", status: 404 }),
+        contentType: "application/json",
+      },
+    },
+  ];
+
+  for (const answer of foreign404s) {
+    describe(`a 404 with ${answer.name}`, () => {
+      for (const kind of kindKeys) {
+        it(`fails the read of a ${kind} naming the URL to check, never reads it as gone`, async () => {
+          const ids = idsOf(fleet, kind, next++);
+          const outs = await create(kind, { ...ids, publicMetadata: { plan: "pro" } });
+          emulator.reset();
+          emulator.inject({ method: "GET", ...answer.fault });
+          const { error } = await scannedRejection(
+            providers[kind].read!(resourceId(kind, ids), outs as MetadataOutputs),
+          );
+          assert.match(error.message, /did not come from Clerk's Backend API/);
+          assert.ok(error.message.includes(emulator.url), error.message);
+        });
+
+        it(`fails the delete of a ${kind}, never counts it as done, and the keys stay`, async () => {
+          const ids = idsOf(fleet, kind, next++);
+          const outs = await create(kind, { ...ids, publicMetadata: { plan: "pro" } });
+          emulator.reset();
+          emulator.inject({ method: "PATCH", ...answer.fault });
+          const { error } = await scannedRejection(
+            providers[kind].delete!(resourceId(kind, ids), outs as MetadataOutputs),
+          );
+          assert.match(error.message, /did not come from Clerk's Backend API/);
+          emulator.clearFaults();
+          assert.equal((stored(emulator, kind, ids)!.public_metadata as { plan?: string }).plan, "pro");
+        });
+      }
+    });
+  }
 });

@@ -69,12 +69,17 @@ describe("errors", () => {
     });
 
     it("says which id was not found in a development instance on a 404 with an sk_test_ key", () => {
-      const error = clerkCallFailed(user, failure({ status: 404 }), 1, secretKey);
+      const error = clerkCallFailed(user, failure({ status: 404, code: "resource_not_found" }), 1, secretKey);
       assert.match(error.message, /user user_9 was not found in this development instance/);
     });
 
     it("says production on a 404 with an sk_live_ key", () => {
-      const error = clerkCallFailed(membership, failure({ status: 404 }), 1, "sk_live_abcdefghijkl");
+      const error = clerkCallFailed(
+        membership,
+        failure({ status: 404, code: "resource_not_found" }),
+        1,
+        "sk_live_abcdefghijkl",
+      );
       assert.match(
         error.message,
         /organization membership org_1\/user_2 was not found in this production instance/,
@@ -101,10 +106,27 @@ describe("errors", () => {
   });
 
   describe("isNotFound", () => {
-    it("is true only for an error with status 404", () => {
-      assert.equal(isNotFound(clerkCallFailed(user, failure({ status: 404 }), 1, secretKey)), true);
+    it("is true only for Clerk's own 404, carrying its resource_not_found code", () => {
+      const notFound = failure({ status: 404, code: "resource_not_found" });
+      assert.equal(isNotFound(clerkCallFailed(user, notFound, 1, secretKey)), true);
       assert.equal(isNotFound(clerkCallFailed(user, failure({ status: 500 }), 1, secretKey)), false);
       assert.equal(isNotFound({ status: 404 }), false);
+    });
+
+    it("never takes a 404 without Clerk's error body as gone, and says which URL to check", () => {
+      for (const code of [undefined, "not_found", "Not Found"]) {
+        const error = clerkCallFailed(
+          user,
+          failure({ status: 404, code }),
+          1,
+          secretKey,
+          "https://proxy.example.com",
+        );
+        assert.equal(isNotFound(error), false, String(code));
+        assert.match(error.message, /did not come from Clerk's Backend API/);
+        assert.match(error.message, /https:\/\/proxy\.example\.com/);
+        assert.doesNotMatch(error.message, /was not found in this/);
+      }
     });
   });
 
