@@ -1,4 +1,4 @@
-import { invalidSetting, missingSecretKey } from "../core/errors";
+import { invalidSetting, malformedApiUrl, malformedSecretKey, missingSecretKey } from "../core/errors";
 import { instanceKindOf } from "../core/instances";
 
 /** A request budget: at most `requests` requests in any window of `windowMs` milliseconds. */
@@ -92,7 +92,9 @@ export function resolveSettings(configured: ConfiguredValues, env: NodeJS.Proces
     present(configured[name]) ?? present(env[environmentNames[name]]);
   const secretKey = read("secretKey");
   if (secretKey === undefined) throw missingSecretKey();
+  if (instanceKindOf(secretKey) === "unknown") throw malformedSecretKey();
   const apiUrl = read("apiUrl");
+  if (apiUrl !== undefined) checkApiUrl(apiUrl);
   const rateLimitText = read("rateLimit");
   const instance = instanceKindOf(secretKey);
   const talksToClerk = apiUrl === undefined || apiUrl.replace(/\/+$/, "") === clerkApiUrl;
@@ -107,6 +109,22 @@ export function resolveSettings(configured: ConfiguredValues, env: NodeJS.Proces
     rateLimit: rateLimitText === undefined ? defaultLimit : parseRateLimit(rateLimitText),
     batchReads: readSwitch("batchReads", read("batchReads"), true),
   };
+}
+
+/** Refuses an API URL that is no http(s) URL, or whose path ends in `/v1` (the SDK appends it). */
+function checkApiUrl(apiUrl: string): void {
+  let url: URL;
+  try {
+    url = new URL(apiUrl);
+  } catch {
+    throw malformedApiUrl("is not a URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw malformedApiUrl("must be an http or https URL");
+  const path = url.pathname.replace(/\/+$/, "");
+  if (/\/v1$/.test(path)) {
+    throw malformedApiUrl("ends in /v1, and the SDK appends /v1 itself", `${url.origin}${path.slice(0, -3)}`);
+  }
 }
 
 function readSwitch(name: string, text: string | undefined, fallback: boolean): boolean {

@@ -280,6 +280,25 @@ export function missingSecretKey(): MissingSecretKeyError {
   );
 }
 
+/**
+ * The secret key is not shaped like one (`sk_test_…` or `sk_live_…`); the message says which kind
+ * of value it looks like, never the value.
+ */
+export function malformedSecretKey(): InvalidValueError {
+  return new InvalidValueError(
+    "The Clerk secret key in clerk:secretKey / CLERK_SECRET_KEY is not a secret key: it must start with " +
+      "sk_test_ (development) or sk_live_ (production). A publishable key (pk_…) is not a secret key: " +
+      "copy the secret key from the Clerk dashboard (API keys).",
+  );
+}
+
+/** `clerk:apiUrl` / CLERK_API_URL is no http(s) URL, or ends in `/v1` (the SDK appends `/v1` itself). */
+export function malformedApiUrl(reason: string, suggestion?: string): InvalidValueError {
+  return new InvalidValueError(
+    `clerk:apiUrl / CLERK_API_URL ${reason}` + (suggestion ? `: set it to ${suggestion}` : "") + ".",
+  );
+}
+
 /** `clerk:secretKey` is set in plain text, so Pulumi would record it unencrypted in state. */
 export function plaintextSecretKey(): InvalidDeclarationError {
   return new InvalidDeclarationError(

@@ -33,7 +33,13 @@ import { exactBody, planDelete, planWrite, type FieldPaths, type WritePlan } fro
 import { checkInputs } from "../core/validate";
 import { runGuarded } from "./writeLedger";
 
-/** Stores the stack's `clerk:` configuration for every hook of this process (secret values stay in memory only). */
+/**
+ * Stores the stack's `clerk:` configuration for every hook of this process (secret values stay in
+ * memory only), and checks it with no request: a missing key, a value that is no secret key (a
+ * publishable `pk_…` one), an API URL ending in `/v1` or any malformed setting fails here, so
+ * `pulumi preview` fails naming the setting to fix. (Whether Clerk accepts the key shows only at
+ * the first request: preview sends none.)
+ */
 export async function configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
   const configured: ConfiguredValues = {};
   for (const name of settingNames) {
@@ -41,6 +47,7 @@ export async function configure(request: pulumi.dynamic.ConfigureRequest): Promi
     if (typeof value === "string") configured[name] = value;
     else if (value !== undefined) configured[name] = JSON.stringify(value);
   }
+  resolveSettings(configured, process.env);
   registry().configured = configured;
 }
 

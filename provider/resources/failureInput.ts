@@ -49,7 +49,9 @@ export function guardInputs(args: Record<string, unknown>): {
  * The first defined sentence of `failures`, in order, or `undefined` when there is none; never
  * secret (no message the package makes holds a secret value), so `check` reads it as it is.
  */
-export function firstFailure(failures: pulumi.Output<string | undefined>[]): pulumi.Output<string | undefined> {
+export function firstFailure(
+  failures: pulumi.Output<string | undefined>[],
+): pulumi.Output<string | undefined> {
   return pulumi.unsecret(
     pulumi.all(failures).apply((sentences) => sentences.find((s): s is string => typeof s === "string")),
   );

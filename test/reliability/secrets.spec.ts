@@ -81,11 +81,16 @@ describe("reliability: no error message shows the secret key or a private value"
     });
 
     it(`${kind}: no key at all`, async () => {
-      await configureFor(emulator, { "clerk:secretKey": "", "clerk:rateLimit": "off" });
       const saved = process.env.CLERK_SECRET_KEY;
       delete process.env.CLERK_SECRET_KEY;
       try {
-        const { error } = await scannedRejection(create(kind, secretDeclaration(kind, "nokey")));
+        // Refused when the provider is configured (so at preview), before any hook sends a request.
+        const { error } = await scannedRejection(
+          (async () => {
+            await configureFor(emulator, { "clerk:secretKey": "", "clerk:rateLimit": "off" });
+            return create(kind, secretDeclaration(kind, "nokey"));
+          })(),
+        );
         assert.match(error.message, /clerk:secretKey/);
       } finally {
         if (saved !== undefined) process.env.CLERK_SECRET_KEY = saved;

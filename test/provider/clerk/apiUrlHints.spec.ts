@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import * as net from "node:net";
 import { startEmulator, type Emulator } from "../../../emulator";
-import { getOrganization, LookupError, userMetadataProvider, type MetadataOutputs } from "../../../provider";
-import { checkAndCreate, configureFor } from "../harness";
+import { getOrganization, LookupError, userMetadataProvider } from "../../../provider";
+import { configureFor } from "../harness";
 import { clearStackConfig, useStackConfig } from "../lookups/helpers";
 import { rejection } from "../../support/rejection";
 
@@ -29,44 +29,26 @@ describe("errors name the API URL in use when the answer suggests a wrong one", 
   describe("a URL ending in /v1 (the SDK appends /v1 itself)", () => {
     const withV1 = () => `${emulator.url}/v1`;
 
-    it("says which URL answered 404 for a user that exists, and which setting to fix", async () => {
-      await configureFor(emulator, { "clerk:apiUrl": withV1() });
-      const { error } = await rejection(
-        userMetadataProvider.create({ userId, publicMetadata: { plan: "pro" } } as never),
-      );
-      assert.match(error.message, /HTTP 404/);
-      assert.ok(error.message.includes(`The API URL in use, ${withV1()}, ends in /v1`), error.message);
+    it("is refused when the provider is configured (so at preview), with 0 requests, saying what to set", async () => {
+      emulator.reset();
+      const { error } = await rejection(configureFor(emulator, { "clerk:apiUrl": withV1() }));
       assert.ok(
-        error.message.includes(`set clerk:apiUrl / CLERK_API_URL to ${emulator.url}.`),
+        error.message.includes(
+          `clerk:apiUrl / CLERK_API_URL ends in /v1, and the SDK appends /v1 itself: set it to ${emulator.url}.`,
+        ),
         error.message,
       );
       assert.equal(error.message.includes(emulator.secretKey), false);
-      assert.ok(emulator.requests().some((r) => r.path === `/v1/v1/users/${userId}/metadata`));
+      assert.deepEqual(emulator.requests(), []);
     });
 
-    it("does not take the 404 for a vanished user: refresh and delete fail instead of dropping state", async () => {
-      await configureFor(emulator);
-      const { id, outs } = await checkAndCreate(userMetadataProvider, {
-        userId,
-        publicMetadata: { plan: "pro" },
-      });
-      await configureFor(emulator, { "clerk:apiUrl": withV1() });
-      const { error: read } = await rejection(userMetadataProvider.read!(id, outs as MetadataOutputs));
-      assert.match(read.message, /ends in \/v1/);
-      const { error: removed } = await rejection(userMetadataProvider.delete!(id, outs as MetadataOutputs));
-      assert.match(removed.message, /ends in \/v1/);
-      assert.deepEqual(emulator.data.getUser(userId)?.public_metadata, { app: 1, plan: "pro" });
-    });
-
-    it("makes a lookup say so too, rather than 'no organization has this slug'", async () => {
+    it("makes a lookup say so too, with 0 requests, rather than 'no organization has this slug'", async () => {
+      emulator.reset();
       useStackConfig(emulator, { "clerk:apiUrl": withV1() });
       const { error } = await rejection(getOrganization({ slug: "acme" }));
       assert.equal(error instanceof LookupError, false);
-      assert.match(error.message, /^getOrganization slug="acme": look up failed with HTTP 404/);
-      assert.ok(
-        error.message.includes(`set clerk:apiUrl / CLERK_API_URL to ${emulator.url}.`),
-        error.message,
-      );
+      assert.match(error.message, /ends in \/v1, and the SDK appends \/v1 itself/);
+      assert.deepEqual(emulator.requests(), []);
     });
   });
 

@@ -41,7 +41,7 @@ function stubReader() {
     placeOf: (entity) => ({ group: "", key: (entity as { id: string }).id }),
     readOne: async (_settings, ids) => {
       singles.push(ids.organizationId!);
-      return { publicMetadata: { id: ids.organizationId }, privateMetadata: {} };
+      return { publicMetadata: { id: ids.organizationId! }, privateMetadata: {} };
     },
   };
   /** Answers every pending list with each asked-for entity (private metadata included). */

@@ -108,8 +108,31 @@ describe("settings", () => {
       );
     });
 
-    it("does not pace by default for a key of unknown kind", () => {
-      assert.equal(resolveSettings({ secretKey: "whatever_key" }, {}).rateLimit, undefined);
+    it("refuses a value that is not a secret key (a publishable key, say), naming the settings and never the value", () => {
+      for (const secretKey of ["pk_test_Y2xlcmsuZXhhbXBsZSQ", "whatever_key"]) {
+        assert.throws(
+          () => resolveSettings({ secretKey }, {}),
+          (error: Error) =>
+            /clerk:secretKey \/ CLERK_SECRET_KEY is not a secret key: it must start with sk_test_/.test(
+              error.message,
+            ) && !error.message.includes(secretKey),
+        );
+      }
+    });
+
+    it("refuses an API URL that ends in /v1 or is no http(s) URL, saying what to set", () => {
+      assert.throws(
+        () => resolveSettings({ secretKey: "sk_test_1", apiUrl: "https://clerk.example.com/v1/" }, {}),
+        /clerk:apiUrl \/ CLERK_API_URL ends in \/v1, and the SDK appends \/v1 itself: set it to https:\/\/clerk\.example\.com\./,
+      );
+      assert.throws(
+        () => resolveSettings({ secretKey: "sk_test_1" }, { CLERK_API_URL: "api.clerk.com" }),
+        /is not a URL/,
+      );
+      assert.throws(
+        () => resolveSettings({ secretKey: "sk_test_1", apiUrl: "ftp://x.example" }, {}),
+        /http or https/,
+      );
     });
 
     // BUG: an explicit apiUrl equal to Clerk's own default turns pacing off, although the code
