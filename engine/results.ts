@@ -32,9 +32,21 @@ function foldOp(op: string): StepOp | undefined {
  * The changed paths of a step: old inputs against new inputs, as Pulumi's display compares them
  * for a provider that returns no detailed diff (a refresh step: old inputs against the inputs read).
  */
-function changedPathsOf(meta: NonNullable<EngineEvent["resourcePreEvent"]>["metadata"]): ChangedPath[] | undefined {
+function changedPathsOf(
+  meta: NonNullable<EngineEvent["resourcePreEvent"]>["metadata"],
+): ChangedPath[] | undefined {
   if (!meta.old || !meta.new) return undefined;
   const paths = changedPaths(meta.old.inputs ?? {}, meta.new.inputs ?? {});
+  // A secret shows as "[secret]" on both sides: the engine's own list of changed keys still names it.
+  for (const key of meta.diffs ?? []) {
+    if (
+      key.startsWith("__") ||
+      paths.some((p) => p.path === key || p.path.startsWith(`${key}.`) || p.path.startsWith(`${key}[`))
+    )
+      continue;
+    paths.push({ kind: "update", path: key, old: meta.old.inputs?.[key], new: meta.new.inputs?.[key] });
+  }
+  paths.sort((a, b) => a.path.localeCompare(b.path));
   return paths.length ? paths : undefined;
 }
 
@@ -44,7 +56,9 @@ function changedPathsOf(meta: NonNullable<EngineEvent["resourcePreEvent"]>["meta
  */
 export function lastPhase(events: EngineEvent[]): EngineEvent[] {
   // `isPreview` is in every summary event (sdk/go/common/apitype/events.go), not in the SDK's typings.
-  const previewEnd = events.findIndex((e) => (e.summaryEvent as { isPreview?: boolean } | undefined)?.isPreview);
+  const previewEnd = events.findIndex(
+    (e) => (e.summaryEvent as { isPreview?: boolean } | undefined)?.isPreview,
+  );
   const rest = previewEnd >= 0 ? events.slice(previewEnd + 1) : [];
   return rest.some((e) => e.summaryEvent || e.resourcePreEvent) ? rest : events;
 }
@@ -64,7 +78,8 @@ export function resultOf(
   let changes: Record<string, number> = {};
   /** The latest step of a resource: the one a failure or diagnostic of that resource belongs to. */
   const lastStepOf = (urn: string) => [...steps.values()].reverse().find((step) => step.urn === urn);
-  const isProgramResource = (type: string) => type !== "pulumi:pulumi:Stack" && !type.startsWith("pulumi:providers:");
+  const isProgramResource = (type: string) =>
+    type !== "pulumi:pulumi:Stack" && !type.startsWith("pulumi:providers:");
 
   for (const event of events) {
     const pre = event.resourcePreEvent?.metadata;
