@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import * as clerk from "../../provider";
-import { assertOk, assertSameCalls, World } from "./helpers";
+import { assertOk, assertSameCalls, ops, World } from "./helpers";
 
 describe("lifecycle: several resources on one entity", () => {
   const world = new World();
@@ -9,26 +9,49 @@ describe("lifecycle: several resources on one entity", () => {
   after(() => world.stop());
   beforeEach(() => world.reset());
 
-  it("fails the preview of two resources declaring the same leaf of one user, naming both and the path, without a request", async () => {
-    const stack = world.stack();
-    const result = await stack.preview(() => {
+  /** The check failure of whichever of the two resources the engine checks first, naming both. */
+  const bothDeclare = (kind: string, a: string, b: string, path: string, entity: string) =>
+    new RegExp(
+      `${kind} "(${a}" and ${kind} "${b}|${b}" and ${kind} "${a})" both declare ` +
+        `${path.replace(/[.[\]]/g, "\\$&")} of ${entity}; `,
+    );
+
+  it("fails preview and up --skip-preview of two resources declaring the same leaf of one user, naming both, the user and the path, without a request", async () => {
+    const stack = await world.stack();
+    const conflicting = () => {
       new clerk.UserMetadata("billing", { userId: "user_alexis", publicMetadata: { plan: "pro", seats: 5 } });
       new clerk.UserMetadata("support", { userId: "user_alexis", publicMetadata: { plan: "free", tier: 1 } });
-    });
-    assert.equal(result.ok, false);
-    const errors = result.errors.join("\n");
-    assert.match(
-      errors,
-      /UserMetadata "support" and UserMetadata "billing" both declare publicMetadata\.plan/,
-    );
-    assert.match(errors, /user user_alexis/);
-    assert.doesNotMatch(errors, /seats|tier/);
+    };
+    // `up` without --skip-preview stops when its preview fails (engine/stack.ts), so these two runs cover
+    // `pulumi preview`, `pulumi up` and `pulumi up --skip-preview`.
+    for (const run of [
+      () => stack.preview(conflicting),
+      () => stack.up(conflicting, { skipPreview: true }),
+    ]) {
+      const result = await run();
+      assert.equal(result.ok, false);
+      const errors = result.errors.join("\n");
+      assert.match(
+        errors,
+        bothDeclare("UserMetadata", "billing", "support", "publicMetadata.plan", "user user_alexis"),
+      );
+      assert.doesNotMatch(errors, /seats|tier/);
+      assert.doesNotMatch(result.stdout + result.stderr, /\n\s+at |Promise \{/);
+    }
     assert.deepEqual(world.calls(), []);
+    assert.deepEqual((await stack.state()).resources, []);
+    assert.equal(world.user("user_alexis").public.plan, undefined);
   });
 
-  it("reports a nested overlap and a clash on an id known only once an Output resolves, for organizations and memberships", async () => {
-    const stack = world.stack();
-    const result = await stack.preview(() => {
+  /*
+   * One conflict per run: the engine ends a deployment at the first resource whose check fails
+   * (pkg/resource/deploy/step_generator.go, generateSteps: `if invalid { return … BailErrorf("resource %s is
+   * invalid") }`, and deployment_executor.go, Execute, cancels on that error), so a program with two
+   * conflicts reports the one it checks first. The old model reported both in one preview.
+   */
+  it("reports a nested overlap with an array, and a clash on an id known only once an Output resolves, for organizations and memberships", async () => {
+    const stack = await world.stack();
+    const organizations = () => {
       new clerk.OrganizationMetadata("limits", {
         organizationId: "org_acme",
         privateMetadata: { billing: { customerId: "cus_1" } },
@@ -38,8 +61,10 @@ describe("lifecycle: several resources on one entity", () => {
         // An array is a leaf: it overlaps every path under it.
         privateMetadata: { billing: ["cus_1"] },
       });
+    };
+    const memberships = () => {
       new clerk.OrganizationMembershipMetadata("a", {
-        organizationId: "org_acme",
+        organizationId: pulumi.output("org_acme"),
         userId: "user_sam",
         publicMetadata: { team: { name: "x" } },
       });
@@ -48,24 +73,39 @@ describe("lifecycle: several resources on one entity", () => {
         userId: "user_sam",
         publicMetadata: { team: { name: "y" } },
       });
-    });
-    assert.equal(result.ok, false);
-    const errors = result.errors.join("\n");
+    };
+    const orgs = await stack.preview(organizations);
+    assert.equal(orgs.ok, false);
     assert.match(
-      errors,
-      /OrganizationMetadata "(billing|limits)" and OrganizationMetadata "(limits|billing)" both declare privateMetadata\.billing/,
-    );
-    assert.match(
-      errors,
-      /OrganizationMembershipMetadata "b" and OrganizationMembershipMetadata "a" both declare publicMetadata\.team\.name/,
+      orgs.errors.join("\n"),
+      bothDeclare(
+        "OrganizationMetadata",
+        "limits",
+        "billing",
+        "privateMetadata.billing.customerId",
+        "organization org_acme",
+      ),
     );
     // Conflicts name paths, never the declared (possibly private) values.
-    assert.doesNotMatch(errors, /cus_1/);
+    assert.doesNotMatch(orgs.stdout + orgs.stderr + orgs.errors.join("\n"), /cus_1/);
+
+    const members = await stack.preview(memberships);
+    assert.equal(members.ok, false);
+    assert.match(
+      members.errors.join("\n"),
+      bothDeclare(
+        "OrganizationMembershipMetadata",
+        "a",
+        "b",
+        "publicMetadata.team.name",
+        "organization membership org_acme/user_sam",
+      ),
+    );
     assert.deepEqual(world.calls(), []);
   });
 
   it("lets several resources own disjoint keys of one organization, each writing and removing only its own", async () => {
-    const stack = world.stack();
+    const stack = await world.stack();
     const program = () => {
       new clerk.OrganizationMetadata("plan", {
         organizationId: "org_acme",
@@ -83,14 +123,13 @@ describe("lifecycle: several resources on one entity", () => {
         publicMetadata: { plan: "free" },
       });
     };
-    const preview = assertOk(await stack.preview(program));
-    assert.deepEqual(
-      preview.steps.map((s) => s.op),
-      ["create", "create", "create"],
-    );
-    assert.deepEqual(world.calls(), []);
-
-    assertOk(await stack.up(program));
+    const up = assertOk(await stack.up(program));
+    assert.deepEqual(ops(up.preview!), [
+      ["globex", "create"],
+      ["limits", "create"],
+      ["plan", "create"],
+    ]);
+    // The preview sent nothing: these are the update's requests, one PATCH per resource.
     assertSameCalls(world.calls(), [
       {
         method: "PATCH",
@@ -122,15 +161,18 @@ describe("lifecycle: several resources on one entity", () => {
 
     // A second up: neither resource sees the other's keys as drift.
     world.reset();
-    const again = assertOk(await stack.up(program, { refresh: true }));
-    assert.equal(
-      again.steps.some((s) => s.op === "update"),
-      false,
-    );
-    assert.equal(
-      world.calls().every((c) => c.method === "GET"),
-      true,
-    );
+    const again = assertOk(await stack.up(program, { refresh: true, skipPreview: true }));
+    assert.deepEqual(ops(again), [
+      ["globex", "read"],
+      ["globex", "same"],
+      ["limits", "read"],
+      ["limits", "same"],
+      ["plan", "read"],
+      ["plan", "same"],
+    ]);
+    // Reads only (refresh may batch the three into fewer list requests), no write.
+    const reads = world.calls();
+    assert.ok(reads.length >= 1 && reads.every((c) => c.method === "GET"), JSON.stringify(reads));
 
     // Dropping one resource removes only its keys.
     world.reset();
@@ -166,5 +208,7 @@ describe("lifecycle: several resources on one entity", () => {
       onboarding: { completedAt: "2026-01-05" },
       limits: { storageGb: 100 },
     });
+    assert.deepEqual(world.organization("org_globex").public, { region: "eu" });
+    assert.deepEqual((await stack.state()).resources, []);
   });
 });

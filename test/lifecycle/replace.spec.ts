@@ -9,7 +9,7 @@ describe("lifecycle: replacing a resource by changing its entity", () => {
   beforeEach(() => world.reset());
 
   it("moves a user's keys to the new user when userId changes, creating before deleting, and leaves the old user's own keys", async () => {
-    const stack = world.stack();
+    const stack = await world.stack();
     const program = (userId: string) => () => {
       new clerk.UserMetadata("person", {
         userId,
@@ -24,21 +24,18 @@ describe("lifecycle: replacing a resource by changing its entity", () => {
     });
 
     world.reset();
-    const preview = assertOk(await stack.preview(program("user_sam")));
+    const up = assertOk(await stack.up(program("user_sam")));
+    // The preview `up` runs first plans one replacement, forced by userId.
+    const preview = up.preview!;
     assert.deepEqual(
       preview.steps.map((s) => [s.op, s.replaces]),
       [["replace", ["userId"]]],
     );
     assert.deepEqual(preview.steps[0]?.changedPaths, [
-      { path: "userId", old: "user_alexis", new: "user_sam" },
+      { kind: "update", path: "userId", old: "user_alexis", new: "user_sam" },
     ]);
-    assert.deepEqual(world.calls(), []);
-
-    const up = assertOk(await stack.up(program("user_sam")));
-    assert.deepEqual(
-      up.steps.map((s) => [s.op, s.deleteBeforeReplace ?? false]),
-      [["replace", false]],
-    );
+    assert.deepEqual(ops(up), [["person", "replace"]]);
+    // The preview sent nothing: these two PATCHes are the update's.
     // Create-before-delete: the new user is written first, then the old user loses the stack's keys.
     assert.deepEqual(world.calls(), [
       {
@@ -62,11 +59,12 @@ describe("lifecycle: replacing a resource by changing its entity", () => {
       private: {},
       unsafe: {},
     });
-    const resources = stack.state().resources;
+    const state = await stack.state();
     assert.deepEqual(
-      resources.map((r) => [r.id, r.pendingDelete ?? false]),
-      [["user_sam", false]],
+      state.resources.map((r) => r.id),
+      ["user_sam"],
     );
+    assert.deepEqual(state.pendingOperations, []);
 
     world.reset();
     assertOk(await stack.destroy());
@@ -80,7 +78,7 @@ describe("lifecycle: replacing a resource by changing its entity", () => {
   });
 
   it("replaces organization and membership metadata when organizationId changes, and the old organization keeps the app's keys", async () => {
-    const stack = world.stack();
+    const stack = await world.stack();
     const program = (organizationId: string) => () => {
       new clerk.OrganizationMetadata("org", {
         organizationId,
@@ -145,13 +143,58 @@ describe("lifecycle: replacing a resource by changing its entity", () => {
       private: { crmId: "crm_991", billing: {} },
     });
     assert.deepEqual(world.membership("org_acme", "user_sam").public, { app: { lastSeen: "today" } });
-    assert.deepEqual(
-      stack
-        .state()
-        .resources.map((r) => r.id)
-        .sort(),
-      ["org_globex", "org_globex/user_sam"],
-    );
+    assert.deepEqual((await stack.state()).resources.map((r) => r.id).sort(), [
+      "org_globex",
+      "org_globex/user_sam",
+    ]);
     assertOk(await stack.destroy());
+  });
+
+  /*
+   * The engine refuses both before any provider call: a replacement of a protected resource fails in
+   * step generation (pkg/resource/deploy/step_generator.go, generateStepsFromDiff: "unable to replace
+   * resource … as it is currently marked for protection", a bail outside preview), and its delete
+   * fails in DeleteStep.Apply (pkg/resource/deploy/step.go, deleteProtectedError).
+   */
+  it("keeps a protected resource's keys and state when destroy or a change of userId would remove them", async () => {
+    const stack = await world.stack();
+    const sam = world.user("user_sam");
+    const program = (userId: string) => () => {
+      new clerk.UserMetadata(
+        "vip",
+        { userId, publicMetadata: { beta: true }, privateMetadata: { vip: true } },
+        { protect: true },
+      );
+    };
+    assertOk(await stack.up(program("user_alexis"), { skipPreview: true }));
+    const kept = world.user("user_alexis");
+    assert.deepEqual(kept.public, { app: { lastLogin: "monday" }, beta: true });
+
+    world.reset();
+    const destroy = await stack.destroy();
+    assert.equal(destroy.ok, false);
+    assert.match(destroy.errors.join("\n"), /cannot be deleted\s+because it is protected/);
+    assert.deepEqual(
+      destroy.steps.map((s) => [s.name, s.op, Boolean(s.error)]),
+      [["vip", "delete", true]],
+    );
+
+    const replace = await stack.up(program("user_sam"), { skipPreview: true });
+    assert.equal(replace.ok, false);
+    assert.match(
+      replace.errors.join("\n"),
+      /unable to replace resource .*vip.*\s+as it is currently marked for protection/,
+    );
+
+    assert.deepEqual(world.calls(), []);
+    assert.deepEqual(world.user("user_alexis"), kept);
+    assert.deepEqual(world.user("user_sam"), sam);
+    const state = await stack.state();
+    assert.deepEqual(
+      state.resources.map((r) => [r.name, r.id, r.protect]),
+      [["vip", "user_alexis", true]],
+    );
+    assert.deepEqual(state.resources[0]!.outputs.publicMetadata, { beta: true });
+    assert.deepEqual(state.pendingOperations, []);
   });
 });
