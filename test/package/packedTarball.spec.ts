@@ -4,9 +4,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
+import { startEmulator, type Emulator } from "../../emulator";
+import { openProject } from "../../engine/project";
+import type { OperationResult } from "../../engine/types";
+import { callsOf } from "../support/wire";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
-const repoModules = path.join(repoRoot, "node_modules");
+const repoManifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
+  devDependencies: Record<string, string>;
+};
 
 /** What `npm pack --json` says about the tarball it wrote. */
 interface PackResult {
@@ -132,15 +138,98 @@ function compile(
   return ts.getPreEmitDiagnostics(program);
 }
 
-/** Links `name` from this repository's node_modules into the scratch project's. */
-function linkDependency(project: string, name: string): void {
-  const target = path.join(project, "node_modules", name);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.symlinkSync(path.join(repoModules, name), target, "dir");
+/**
+ * The user's Pulumi programs, one per flavour a user writes: CommonJS (`index.js`), ESM
+ * (`"type": "module"`, named imports of the CommonJS package) and TypeScript (`index.ts`, checked
+ * by ts-node in the nodejs language host, with the template's tsconfig). Each writes its own user.
+ */
+const flavours: { name: string; userId: string; files: Record<string, string> }[] = [
+  {
+    name: "commonjs",
+    userId: "user_commonjs",
+    files: {
+      "Pulumi.yaml": "name: user-commonjs\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n",
+      "package.json": JSON.stringify({ name: "user-commonjs", private: true, main: "index.js" }),
+      "index.js": `"use strict";
+const pulumi = require("@pulumi/pulumi");
+const clerk = require("pulumi-clerk-metadata");
+
+const user = new clerk.UserMetadata("user", {
+  userId: "user_commonjs",
+  publicMetadata: { plan: "pro", flavour: "commonjs" },
+  privateMetadata: pulumi.secret({ billingId: "cus_commonjs" }),
+});
+exports.plan = user.publicMetadata.apply((m) => m.plan);
+`,
+    },
+  },
+  {
+    name: "esm",
+    userId: "user_esm",
+    files: {
+      "Pulumi.yaml": "name: user-esm\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n",
+      "package.json": JSON.stringify({ name: "user-esm", private: true, type: "module", main: "index.js" }),
+      "index.js": `import * as pulumi from "@pulumi/pulumi";
+import { UserMetadata } from "pulumi-clerk-metadata";
+
+const user = new UserMetadata("user", {
+  userId: "user_esm",
+  publicMetadata: { plan: "pro", flavour: "esm" },
+  privateMetadata: pulumi.secret({ billingId: "cus_esm" }),
+});
+export const plan = user.publicMetadata.apply((m) => m.plan);
+`,
+    },
+  },
+  {
+    name: "typescript",
+    userId: "user_typescript",
+    files: {
+      "Pulumi.yaml": "name: user-typescript\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
+      "package.json": JSON.stringify({ name: "user-typescript", private: true, main: "index.ts" }),
+      "tsconfig.json": JSON.stringify({ compilerOptions: templateOptions, files: ["index.ts"] }, null, 2),
+      "index.ts": `import * as pulumi from "@pulumi/pulumi";
+import * as clerk from "pulumi-clerk-metadata";
+
+const user = new clerk.UserMetadata("user", {
+  userId: "user_typescript",
+  publicMetadata: { plan: "pro", flavour: "typescript" },
+  privateMetadata: pulumi.secret({ billingId: "cus_typescript" }),
+});
+export const plan: pulumi.Output<string> = user.publicMetadata.apply((m) => String(m?.plan));
+`,
+    },
+  },
+];
+
+/** `npm …args` in `cwd`; a failure throws with npm's own output. */
+function npm(args: string[], cwd: string): string {
+  try {
+    return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string };
+    throw new Error(
+      `npm ${args.join(" ")} failed in ${cwd}:\n${failed.stdout ?? ""}\n${failed.stderr ?? ""}`,
+    );
+  }
+}
+
+/** Asserts a CLI operation exited 0 with no error, no failed step and nothing on stderr. */
+function assertClean(result: OperationResult): void {
+  const failed = result.steps.filter((s) => s.error);
+  assert.ok(
+    result.ok && result.errors.length === 0 && failed.length === 0,
+    `${result.operation} failed:\n${result.errors.join("\n")}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`,
+  );
+  assert.deepEqual(
+    result.diagnostics.filter((d) => d.severity === "error" || d.severity === "warning"),
+    [],
+  );
+  assert.equal(result.stderr.trim(), "");
 }
 
 describe("the packed package", function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let scratch: string;
   let project: string;
   let pack: PackResult;
@@ -155,24 +244,36 @@ describe("the packed package", function () {
       stdio: ["ignore", "pipe", "pipe"],
     });
     pack = (JSON.parse(out) as PackResult[])[0];
-    // A user's project: the tarball unpacked as npm installs it, its dependencies and the user's
-    // own (`@pulumi/pulumi`, `@types/node`) linked from this repository's node_modules, so the
-    // test needs no network.
+    // A user's project: the tarball installed by npm with `@pulumi/pulumi`, and TypeScript and Node's
+    // types as Pulumi's TypeScript template has them, each at the version this repository pins.
+    // `--prefer-offline`: packages come from the npm cache that installing this repository filled, and
+    // from the registry only when the cache lacks one (a fresh machine may hold tarballs but no metadata).
     project = path.join(scratch, "program");
-    const installed = path.join(project, "node_modules", "pulumi-clerk-metadata");
-    fs.mkdirSync(installed, { recursive: true });
-    execFileSync("tar", ["-xzf", path.join(scratch, pack.filename), "-C", installed, "--strip-components=1"]);
-    manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as PackedManifest;
-    const linked = new Set([
-      ...Object.keys(manifest.dependencies ?? {}),
-      ...Object.keys(manifest.peerDependencies ?? {}),
-      "@types/node",
-    ]);
-    for (const name of linked) linkDependency(project, name);
+    fs.mkdirSync(project);
+    const pinned = (name: string) => `${name}@${repoManifest.devDependencies[name]}`;
     fs.writeFileSync(
       path.join(project, "package.json"),
       JSON.stringify({ name: "clerk-metadata-user-program", private: true, main: "index.ts" }, null, 2),
     );
+    npm(
+      [
+        "install",
+        "--prefer-offline",
+        "--no-audit",
+        "--no-fund",
+        path.join(scratch, pack.filename),
+        pinned("@pulumi/pulumi"),
+        pinned("typescript"),
+        pinned("@types/node"),
+      ],
+      project,
+    );
+    const installed = path.join(project, "node_modules", "pulumi-clerk-metadata");
+    assert.ok(
+      !fs.lstatSync(installed).isSymbolicLink(),
+      "npm linked the package instead of unpacking the tarball",
+    );
+    manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as PackedManifest;
     fs.writeFileSync(path.join(project, "clerk.d.ts"), globalsFile);
     fs.writeFileSync(path.join(project, "index.ts"), programFile);
     fs.writeFileSync(path.join(project, "wrong.ts"), wrongFile);
@@ -231,7 +332,7 @@ describe("the packed package", function () {
       assert.deepEqual(relative, []);
     });
 
-    it("loads in a user's project with only its declared dependencies, each entry point included", () => {
+    it("loads in a user's project with what npm installed for it, each entry point included", () => {
       const script = `const out = Object.keys(${JSON.stringify(entryPoints)}).map((id) => {
         const m = require(id);
         return id + ": " + (typeof m.UserMetadata === "function" || typeof m.create === "function");
@@ -266,7 +367,7 @@ describe("the packed package", function () {
       // Clerk's own declarations do not type-check without skipLibCheck (they import optional
       // peers such as `@stripe/stripe-js`): that is Clerk's, and a reason this package does not
       // load them. Everything else, ours and the user's, must be clean.
-      const clerkOwn = path.join(repoModules, "@clerk") + path.sep;
+      const clerkOwn = path.join(project, "node_modules", "@clerk") + path.sep;
       const withClerk = path.join(project, "withClerk.ts");
       const ours = diagnostics.filter((d) => !d.file?.fileName.startsWith(clerkOwn));
       assert.equal(formatDiagnostics(ours.filter((d) => d.file?.fileName !== withClerk)), "");
@@ -292,5 +393,69 @@ describe("the packed package", function () {
         );
       }
     });
+  });
+  describe("in a user's Pulumi project, run by the pulumi CLI against the Clerk emulator", function () {
+    this.timeout(300_000);
+    let emulator: Emulator;
+
+    before(async () => {
+      emulator = await startEmulator({
+        seed: {
+          users: flavours.map((f) => ({ id: f.userId, public_metadata: { app: { onboarded: true } } })),
+        },
+      });
+    });
+    after(() => emulator?.stop());
+
+    for (const flavour of flavours) {
+      it(`runs pulumi up, then pulumi preview --expect-no-changes, as ${flavour.name}`, async () => {
+        // A Pulumi project in a folder of the user's project: its program resolves the packages npm
+        // installed one folder up, as Node resolves them in any workspace.
+        const dir = path.join(project, flavour.name);
+        fs.mkdirSync(dir);
+        for (const [file, text] of Object.entries(flavour.files))
+          fs.writeFileSync(path.join(dir, file), text);
+        const stack = await openProject({
+          projectDir: dir,
+          stateDir: path.join(scratch, `state-${flavour.name}`),
+          // The key as a CI secret store passes it: the environment, read by the provider at run time.
+          env: { CLERK_SECRET_KEY: emulator.secretKey, CLERK_API_URL: emulator.url },
+        });
+        emulator.reset();
+
+        const up = await stack.up();
+        assertClean(up);
+        assert.deepEqual(
+          up.steps.map((s) => [s.name, s.op]),
+          [["user", "create"]],
+        );
+        assert.match(up.stdout, /plan: "pro"/);
+        assert.deepEqual(callsOf(emulator.requests()), [
+          {
+            method: "PATCH",
+            path: `/v1/users/${flavour.userId}/metadata`,
+            body: {
+              public_metadata: { plan: "pro", flavour: flavour.name },
+              private_metadata: { billingId: `cus_${flavour.name}` },
+            },
+          },
+        ]);
+        const user = emulator.data.getUser(flavour.userId)!;
+        assert.deepEqual(user.public_metadata, {
+          app: { onboarded: true },
+          plan: "pro",
+          flavour: flavour.name,
+        });
+
+        emulator.reset();
+        const preview = await stack.preview(["--expect-no-changes"]);
+        assertClean(preview);
+        assert.deepEqual(
+          preview.steps.map((s) => [s.name, s.op]),
+          [["user", "same"]],
+        );
+        assert.deepEqual(callsOf(emulator.requests()), []);
+      });
+    }
   });
 });
