@@ -98,9 +98,11 @@ export function resultOf(
       }
     }
     const outputs = event.resOutputsEvent?.metadata;
-    if (outputs && outputs.op === "refresh" && isProgramResource(outputs.type)) {
+    // A refresh that finds the resource gone reports no new state: the engine drops it. `pulumi
+    // refresh` reports the refresh step's result op instead (`delete` for a gone resource:
+    // pkg/engine/update.go `OnResourceStepPost` → `RefreshStep.ResultOp`).
+    if (outputs && (outputs.op === "refresh" || outputs.op === "delete") && isProgramResource(outputs.type)) {
       const step = steps.get(`${outputs.urn} read`);
-      // A refresh that finds the resource gone reports no new state: the engine drops it.
       if (step && !outputs.new) step.op = "drop";
     }
     const failed = event.resOpFailedEvent?.metadata;

@@ -56,7 +56,9 @@ describe("lifecycle: drift made outside the stack", () => {
       { kind: "update", path: "publicMetadata.plan", old: "free", new: "pro" },
     ]);
     const samUpdate = gate.steps.find((s) => s.name === "sam" && s.op === "update");
-    assert.deepEqual(samUpdate?.changedPaths, [{ kind: "update", path: "unsafeMetadata.theme", old: "neon", new: "dark" }]);
+    assert.deepEqual(samUpdate?.changedPaths, [
+      { kind: "update", path: "unsafeMetadata.theme", old: "neon", new: "dark" },
+    ]);
     // A preview writes nothing: Clerk still holds the drift and the state still holds the old outputs.
     assert.equal(world.organization("org_acme").public.plan, "free");
     assert.deepEqual((await stack.state()).resources.find((r) => r.name === "acme")?.outputs.publicMetadata, {

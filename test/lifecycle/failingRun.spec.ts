@@ -42,7 +42,10 @@ describe("lifecycle: a failing run never costs a key", () => {
       world.reset();
       const conflicting = () => {
         new clerk.OrganizationMetadata("acme", acmeDeclaration);
-        new clerk.OrganizationMetadata("billing", { organizationId: "org_acme", publicMetadata: { plan: "team" } });
+        new clerk.OrganizationMetadata("billing", {
+          organizationId: "org_acme",
+          publicMetadata: { plan: "team" },
+        });
       };
       for (const run of [
         () => stack.preview(conflicting),
@@ -89,10 +92,7 @@ describe("lifecycle: a failing run never costs a key", () => {
       );
       assert.equal(result.ok, false);
       assert.deepEqual(writes(world), []);
-      assert.deepEqual(
-        (await stack.state()).resources.map((r) => r.name).sort(),
-        ["acme", "sam"],
-      );
+      assert.deepEqual((await stack.state()).resources.map((r) => r.name).sort(), ["acme", "sam"]);
       assert.equal(world.user("user_sam").public.role, "support");
       assertOk(await stack.destroy());
     });
@@ -161,11 +161,18 @@ describe("lifecycle: a failing run never costs a key", () => {
       const dir = path.join(world.dir, "project");
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: failing-run\nruntime: nodejs\n");
-      fs.symlinkSync(path.resolve(__dirname, "..", "..", "node_modules"), path.join(dir, "node_modules"), "dir");
+      fs.symlinkSync(
+        path.resolve(__dirname, "..", "..", "node_modules"),
+        path.join(dir, "node_modules"),
+        "dir",
+      );
       project = await openProject({
         projectDir: dir,
         stateDir: path.join(world.dir, "project-state"),
-        config: { "clerk:secretKey": { value: world.emulator.secretKey, secret: true }, "clerk:apiUrl": world.emulator.url },
+        config: {
+          "clerk:secretKey": { value: world.emulator.secretKey, secret: true },
+          "clerk:apiUrl": world.emulator.url,
+        },
       });
     });
 
