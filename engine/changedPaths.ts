@@ -55,7 +55,9 @@ function walk(path: string, a: unknown, b: unknown, out: ChangedPath[]): void {
  */
 export function changedPaths(olds: Record<string, unknown>, news: Record<string, unknown>): ChangedPath[] {
   const out: ChangedPath[] = [];
-  const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) => !k.startsWith("__")).sort();
+  const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])]
+    .filter((k) => !k.startsWith("__"))
+    .sort();
   for (const key of keys) walk(join("", key), olds[key], news[key], out);
   return out;
 }

@@ -65,7 +65,8 @@ export function runPulumi(args: string[], options: RunOptions): Promise<CliRun> 
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - started }));
+    child.on("close", (code, signal) =>
+      resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - started }),
+    );
   });
 }
-

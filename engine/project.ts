@@ -23,7 +23,10 @@ export function projectFor(programDir: string, dir: string): string {
   const main = /^main:\s*(.+)$/m.exec(own)?.[1]?.trim() ?? ".";
   fs.mkdirSync(dir, { recursive: true });
   const rest = own.replace(/^main:.*$/m, "").trimEnd();
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `${rest}\nmain: ${JSON.stringify(path.resolve(programDir, main))}\n`);
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.yaml"),
+    `${rest}\nmain: ${JSON.stringify(path.resolve(programDir, main))}\n`,
+  );
   return dir;
 }
 
@@ -68,13 +71,17 @@ export async function openProject(options: ProjectOptions): Promise<ProjectStack
     runPulumi([...args, "--stack", stack], { cwd: options.projectDir, env, onOutput });
   const must = async (args: string[]) => {
     const result = await run(args);
-    if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed: ${result.stderr || result.stdout}`);
+    if (result.code !== 0)
+      throw new Error(`pulumi ${args.join(" ")} failed: ${result.stderr || result.stdout}`);
     return result;
   };
 
   const select = await runPulumi(["stack", "select", stack], { cwd: options.projectDir, env });
   if (select.code !== 0) {
-    const init = await runPulumi(["stack", "init", stack, "--secrets-provider", "passphrase"], { cwd: options.projectDir, env });
+    const init = await runPulumi(["stack", "init", stack, "--secrets-provider", "passphrase"], {
+      cwd: options.projectDir,
+      env,
+    });
     if (init.code !== 0) throw new Error(`pulumi stack init ${stack} failed: ${init.stderr || init.stdout}`);
   }
   const setConfig = async (key: string, value: string | { value: string; secret: true }) => {
@@ -83,7 +90,10 @@ export async function openProject(options: ProjectOptions): Promise<ProjectStack
   };
   for (const [key, value] of Object.entries(options.config ?? {})) await setConfig(key, value);
 
-  async function operation(operation: OperationResult["operation"], args: string[]): Promise<OperationResult> {
+  async function operation(
+    operation: OperationResult["operation"],
+    args: string[],
+  ): Promise<OperationResult> {
     const eventLog = path.join(options.stateDir, `events-${++logs}.jsonl`);
     const cli = await run([...args, "--event-log", eventLog], options.onOutput);
     const events = fs.existsSync(eventLog)
@@ -93,7 +103,12 @@ export async function openProject(options: ProjectOptions): Promise<ProjectStack
           .filter(Boolean)
           .map((line) => JSON.parse(line) as EngineEvent)
       : [];
-    return resultOf(operation, lastPhase(events), { ok: cli.code === 0, stdout: cli.stdout, stderr: cli.stderr, elapsedMs: cli.elapsedMs });
+    return resultOf(operation, lastPhase(events), {
+      ok: cli.code === 0,
+      stdout: cli.stdout,
+      stderr: cli.stderr,
+      elapsedMs: cli.elapsedMs,
+    });
   }
 
   return {

@@ -107,7 +107,11 @@ export async function createStack(options: StackOptions): Promise<Stack> {
   /** Runs one operation, collecting its events and display; a failed CLI run is a result, not a throw. */
   async function run(
     operation: OperationResult["operation"],
-    body: (hooks: { onEvent: (e: EngineEvent) => void; onOutput: (s: string) => void; onError: (s: string) => void }) => Promise<{ outputs?: Record<string, unknown> } | void>,
+    body: (hooks: {
+      onEvent: (e: EngineEvent) => void;
+      onOutput: (s: string) => void;
+      onError: (s: string) => void;
+    }) => Promise<{ outputs?: Record<string, unknown> } | void>,
   ): Promise<OperationResult> {
     const events: EngineEvent[] = [];
     let stdout = "";
@@ -142,7 +146,14 @@ export async function createStack(options: StackOptions): Promise<Stack> {
   const preview = (program: Program, opts: PlanOptions = {}) => {
     workspace.program = program as never;
     return run("preview", async (hooks) => {
-      await auto.preview({ ...hooks, ...parallel, refresh: opts.refresh, expectNoChanges: opts.expectNoChanges, diff: opts.diff, program: program as never });
+      await auto.preview({
+        ...hooks,
+        ...parallel,
+        refresh: opts.refresh,
+        expectNoChanges: opts.expectNoChanges,
+        diff: opts.diff,
+        program: program as never,
+      });
     });
   };
 
@@ -155,10 +166,18 @@ export async function createStack(options: StackOptions): Promise<Stack> {
       let previewResult: OperationResult | undefined;
       if (!opts.skipPreview) {
         previewResult = await preview(program, { refresh: opts.refresh, diff: opts.diff });
-        if (!previewResult.ok) return { ...previewResult, operation: "update" as const, preview: previewResult };
+        if (!previewResult.ok)
+          return { ...previewResult, operation: "update" as const, preview: previewResult };
       }
       const result = await run("update", async (hooks) => {
-        const answer = await auto.up({ ...hooks, ...parallel, refresh: opts.refresh, expectNoChanges: opts.expectNoChanges, diff: opts.diff, program: program as never });
+        const answer = await auto.up({
+          ...hooks,
+          ...parallel,
+          refresh: opts.refresh,
+          expectNoChanges: opts.expectNoChanges,
+          diff: opts.diff,
+          program: program as never,
+        });
         return { outputs: Object.fromEntries(Object.entries(answer.outputs).map(([k, v]) => [k, v.value])) };
       });
       return previewResult ? { ...result, preview: previewResult } : result;

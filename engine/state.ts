@@ -40,25 +40,29 @@ interface ExportedResource {
 /** Parses an export; resources of the program and providers apart, the stack resource left out. */
 export function readState(exported: string): StackState {
   const raw = JSON.parse(exported) as {
-    deployment?: { resources?: ExportedResource[]; pending_operations?: { type: string; resource: { urn: string } }[] };
+    deployment?: {
+      resources?: ExportedResource[];
+      pending_operations?: { type: string; resource: { urn: string } }[];
+    };
   };
-  const all = (raw.deployment?.resources ?? []).map(
-    (r): ResourceState => ({
-      urn: r.urn,
-      type: r.type,
-      name: nameOf(r.urn),
-      id: r.id ?? "",
-      inputs: unwrapSecrets(r.inputs ?? {}) as PropertyMap,
-      outputs: unwrapSecrets(r.outputs ?? {}) as PropertyMap,
-      secretOutputs: secretNames(r.outputs),
-      protect: r.protect === true,
-      ...(r.provider ? { provider: r.provider } : {}),
-    }),
-  );
+  const all = (raw.deployment?.resources ?? []).map((r): ResourceState => ({
+    urn: r.urn,
+    type: r.type,
+    name: nameOf(r.urn),
+    id: r.id ?? "",
+    inputs: unwrapSecrets(r.inputs ?? {}) as PropertyMap,
+    outputs: unwrapSecrets(r.outputs ?? {}) as PropertyMap,
+    secretOutputs: secretNames(r.outputs),
+    protect: r.protect === true,
+    ...(r.provider ? { provider: r.provider } : {}),
+  }));
   return {
     resources: all.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:")),
     providers: all.filter((r) => r.type.startsWith("pulumi:providers:")),
-    pendingOperations: (raw.deployment?.pending_operations ?? []).map((p) => ({ type: p.type, urn: p.resource.urn })),
+    pendingOperations: (raw.deployment?.pending_operations ?? []).map((p) => ({
+      type: p.type,
+      urn: p.resource.urn,
+    })),
     raw,
   };
 }

@@ -36,7 +36,10 @@ export interface Toolchain {
 
 /** What `bin/pulumi version` prints, or undefined when it does not run. */
 function versionOf(binary: string): string | undefined {
-  const run = spawnSync(binary, ["version"], { encoding: "utf8", env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
+  const run = spawnSync(binary, ["version"], {
+    encoding: "utf8",
+    env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+  });
   return run.status === 0 ? run.stdout.trim() : undefined;
 }
 
@@ -65,14 +68,20 @@ function toolchainAt(binary: string, source: Toolchain["source"]): Toolchain {
 /** Runs `go` in a tools module, printing what it does; throws with the output on failure. */
 function go(module: string, args: string[], log: (line: string) => void): void {
   log(`  go ${args.join(" ")}   (in tools/${module})`);
-  const run = spawnSync("go", args, { cwd: path.join(toolsRoot, module), stdio: ["ignore", "inherit", "inherit"] });
+  const run = spawnSync("go", args, {
+    cwd: path.join(toolsRoot, module),
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   if (run.error) {
     throw new Error(
       "Building the pinned Pulumi CLI needs Go >= 1.25 (`go` was not found on PATH). " +
-        "Install Go, or install the Pulumi CLI " + pinnedVersion + " and set PULUMI_CLI to its path.",
+        "Install Go, or install the Pulumi CLI " +
+        pinnedVersion +
+        " and set PULUMI_CLI to its path.",
     );
   }
-  if (run.status !== 0) throw new Error(`go ${args.join(" ")} failed in tools/${module} (exit ${run.status})`);
+  if (run.status !== 0)
+    throw new Error(`go ${args.join(" ")} failed in tools/${module} (exit ${run.status})`);
 }
 
 /** The dynamic-provider plugin: Pulumi's release script, falling back to this repository's `@pulumi/pulumi`. */
@@ -97,7 +106,7 @@ function languageHostScript(): string {
     "# The nodejs language host (built from sdk/v3 v3.68.0, tools/pulumi-language-nodejs). The CLI starts it in",
     "# its own process group and never ends it if the CLI itself is killed; this wrapper does.",
     'DIR=$(dirname "$0")',
-    'ENGINE=$PPID',
+    "ENGINE=$PPID",
     '"$DIR/pulumi-language-nodejs-v3.68.0" "$@" &',
     "HOST=$!",
     "trap 'kill $HOST 2>/dev/null' TERM INT HUP",
@@ -117,7 +126,9 @@ function build(root: string, log: (line: string) => void): void {
   const bin = path.join(staging, "bin");
   fs.mkdirSync(bin, { recursive: true });
   const started = Date.now();
-  log(`Building the Pulumi CLI ${pinnedVersion} from the Go module proxy (minutes the first time; reused after).`);
+  log(
+    `Building the Pulumi CLI ${pinnedVersion} from the Go module proxy (minutes the first time; reused after).`,
+  );
   go(
     "pulumi-cli",
     [
@@ -134,7 +145,13 @@ function build(root: string, log: (line: string) => void): void {
   log("Building the nodejs language host (sdk/v3 v3.68.0).");
   go(
     "pulumi-language-nodejs",
-    ["build", "-trimpath", "-o", path.join(bin, "pulumi-language-nodejs-v3.68.0"), "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs"],
+    [
+      "build",
+      "-trimpath",
+      "-o",
+      path.join(bin, "pulumi-language-nodejs-v3.68.0"),
+      "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs",
+    ],
     log,
   );
   fs.writeFileSync(path.join(bin, "pulumi-language-nodejs"), languageHostScript(), { mode: 0o755 });

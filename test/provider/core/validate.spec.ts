@@ -275,7 +275,8 @@ describe("validate", () => {
       const { inputs, failures } = check(kinds.organization, {
         organizationId: "not an id",
         publicMetadata: { plan: "pro" },
-        declarationError: 'OrganizationMetadata "a" and OrganizationMetadata "b" both declare publicMetadata.plan',
+        declarationError:
+          'OrganizationMetadata "a" and OrganizationMetadata "b" both declare publicMetadata.plan',
       });
       rejects(failures, "", /both declare publicMetadata\.plan/);
       assert.equal("declarationError" in inputs, false);

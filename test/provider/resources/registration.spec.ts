@@ -70,8 +70,14 @@ describe("resources", () => {
         new OrganizationMetadata("other", { organizationId: "org_2", publicMetadata: { plan: "team" } }),
       ]);
       const errors = Object.fromEntries(registered.map((r) => [r.name, r.inputs.declarationError]));
-      assert.match(String(errors.acme), /"acme" and OrganizationMetadata "billing" both declare publicMetadata\.plan/);
-      assert.match(String(errors.billing), /"billing" and OrganizationMetadata "acme" both declare publicMetadata\.plan/);
+      assert.match(
+        String(errors.acme),
+        /"acme" and OrganizationMetadata "billing" both declare publicMetadata\.plan/,
+      );
+      assert.match(
+        String(errors.billing),
+        /"billing" and OrganizationMetadata "acme" both declare publicMetadata\.plan/,
+      );
       assert.equal(errors.other, undefined);
     });
 
