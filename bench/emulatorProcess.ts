@@ -1,14 +1,16 @@
 /**
- * Child-process entry for the large stack: runs a Clerk emulator in its own process, so that its
- * request handling is timed without the engine driver (which blocks the bench process's event
- * loop while it writes state) in the way. Controlled over IPC by `remoteEmulator.ts`: each
- * message `{ id, command, arg }` is answered with `{ id, result }` or `{ id, error }`.
+ * Child-process entry for the large stacks: runs a Clerk emulator in its own process, so that its
+ * request handling is timed without the bench process (where the Automation API runs the
+ * programs) in the way, and the bench process's CPU is the program's alone. Controlled over IPC by
+ * `remoteEmulator.ts`: each message `{ id, command, arg }` is answered with `{ id, result }` or
+ * `{ id, error }`.
  */
-import { startEmulator, type Emulator, type EmulatorOptions } from "../emulator";
+import { startEmulator, type Emulator, type EmulatorOptions, type Fault } from "../emulator";
 import { watchEmulator, type EmulatorWatch } from "./emulatorTiming";
 
 /** A command the parent sends. */
-export type EmulatorCommand = "start" | "reset" | "counters" | "setRateLimit" | "watch" | "unwatch" | "stop";
+export type EmulatorCommand =
+  "start" | "reset" | "counters" | "setRateLimit" | "inject" | "clearFaults" | "watch" | "unwatch" | "stop";
 
 /** A message from the parent. */
 export interface CommandMessage {
@@ -33,6 +35,10 @@ async function handle(command: EmulatorCommand, arg: unknown): Promise<unknown> 
       return emulator.counters();
     case "setRateLimit":
       return emulator.setRateLimit(arg as Parameters<Emulator["setRateLimit"]>[0]);
+    case "inject":
+      return emulator.inject(arg as Fault);
+    case "clearFaults":
+      return emulator.clearFaults();
     case "watch":
       watch = { watch: watchEmulator(emulator.url), cpu: process.cpuUsage() };
       return undefined;

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
+import Module = require("node:module");
 import * as path from "node:path";
 
 /** The repository root (where `package.json` is). */
@@ -32,7 +33,8 @@ function npm(args: string[], cwd: string): string {
 /**
  * Packs the repository the way it is published (`npm pack`, which builds through `prepack`)
  * and installs the tarball with `@pulumi/pulumi` into a new scratch program in the OS temp dir,
- * from the npm cache where possible.
+ * from the npm cache where possible; the installed `@pulumi/pulumi` is then replaced by a link to
+ * this repository's copy (the same version).
  */
 export function packAndInstall(): ScratchInstall {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clerk-metadata-bench-"));
@@ -56,6 +58,13 @@ export function packAndInstall(): ScratchInstall {
     programDir,
   );
   const installMs = performance.now() - started;
+  // One copy of the SDK in the process: the Automation API (this repository's `@pulumi/pulumi`)
+  // runs the programs in the bench process, and resources registered through a second copy fail
+  // ("Request message serialization failure": each copy has its own protobuf classes). The same
+  // version, linked, also serves the dynamic-provider host the engine starts in the workspace.
+  const sdk = path.join(programDir, "node_modules", "@pulumi", "pulumi");
+  fs.rmSync(sdk, { recursive: true, force: true });
+  fs.symlinkSync(path.join(repoRoot, "node_modules", "@pulumi", "pulumi"), sdk, "dir");
   return {
     dir: programDir,
     tarball,
@@ -64,4 +73,28 @@ export function packAndInstall(): ScratchInstall {
     installMs,
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Lets every module of this process resolve the scratch program's packages, as a user's SDK
+ * resolves the packages beside it. Pulumi's closure serializer names a captured module by its
+ * package's `exports` entry, and finds the package with `require.resolve` from the SDK's own folder
+ * (`@pulumi/pulumi/runtime/closure/package.js`, `getPackageDefinition`); the SDK in use is this
+ * repository's (see {@link packAndInstall}), beside which the package is not installed. Without
+ * this, `__provider` would `require("pulumi-clerk-metadata/dist/…")`, a path the package's
+ * `exports` do not allow, and the dynamic-provider host could not load it. Adds the scratch
+ * program's `node_modules` to the global search paths (`NODE_PATH`, read again by
+ * `Module._initPaths`), after every `node_modules` folder; children do not inherit it.
+ */
+export function resolveFromScratch(scratch: ScratchInstall): void {
+  const before = process.env.NODE_PATH;
+  process.env.NODE_PATH = [path.join(scratch.dir, "node_modules"), before]
+    .filter(Boolean)
+    .join(path.delimiter);
+  try {
+    (Module as unknown as { _initPaths(): void })._initPaths();
+  } finally {
+    if (before === undefined) delete process.env.NODE_PATH;
+    else process.env.NODE_PATH = before;
+  }
 }

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
-import type { Counters, EmulatorOptions, RateLimit } from "../emulator";
+import type { Counters, EmulatorOptions, Fault, RateLimit } from "../emulator";
 import type { EmulatorTime } from "./emulatorTiming";
 import type { CommandMessage, EmulatorCommand } from "./emulatorProcess";
 
@@ -17,6 +17,10 @@ export interface RemoteEmulator {
   reset(): Promise<void>;
   counters(): Promise<Counters>;
   setRateLimit(limit: RateLimit | false): Promise<void>;
+  /** Adds a fault (JSON-serializable: a `path` filter must be a string), e.g. `{ latencyMs: 30 }`. */
+  inject(fault: Fault): Promise<void>;
+  /** Removes every fault. */
+  clearFaults(): Promise<void>;
   /** Starts timing the emulator's requests and CPU. */
   watch(): Promise<void>;
   /** Stops timing and returns the totals since `watch()`. */
@@ -57,6 +61,8 @@ export async function startRemoteEmulator(options: EmulatorOptions): Promise<Rem
     reset: () => send("reset"),
     counters: () => send("counters"),
     setRateLimit: (limit) => send("setRateLimit", limit),
+    inject: (fault) => send("inject", fault),
+    clearFaults: () => send("clearFaults"),
     watch: () => send("watch"),
     unwatch: () => send("unwatch"),
     stop: async () => {

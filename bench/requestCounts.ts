@@ -1,14 +1,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Emulator } from "../emulator";
-import type { ConfigValue } from "../driver/collect";
-import { createStack } from "../driver/engine";
-import type { ProviderHost } from "../driver/host";
-import type { OperationResult } from "../driver/types";
-import { OrganizationMembershipMetadata, OrganizationMetadata, UserMetadata } from "../provider";
+import type { Emulator, LoggedRequest } from "../emulator";
+import type { OperationResult } from "../engine/types";
 import type { JsonObject } from "../provider/core/json";
+import { openBenchStack } from "./benchStack";
 import { atMost, type Figure } from "./figures";
+import { packageClasses } from "./mixedStack";
+import type { ScratchInstall } from "./packageInstall";
 
 const section = "1. Requests per operation (counted by the emulator)";
 
@@ -36,85 +35,85 @@ const versions: JsonObject[] = [
   { plan: "pro", limits: { seats: 30, storageGb: 50 } },
 ];
 
-type Declare = (metadata: JsonObject) => () => void;
+const kindLabels = ["UserMetadata", "OrganizationMetadata", "OrganizationMembershipMetadata"] as const;
 
-function kindsToCount(ids: CountIds): { label: string; declare: Declare }[] {
-  return [
-    {
-      label: "UserMetadata",
-      declare: (publicMetadata) => () =>
-        void new UserMetadata("counted", { userId: ids.userId, publicMetadata }),
-    },
-    {
-      label: "OrganizationMetadata",
-      declare: (publicMetadata) => () =>
-        void new OrganizationMetadata("counted", { organizationId: ids.organizationId, publicMetadata }),
-    },
-    {
-      label: "OrganizationMembershipMetadata",
-      declare: (publicMetadata) => () =>
-        void new OrganizationMembershipMetadata("counted", {
-          organizationId: ids.organizationId,
-          userId: ids.memberUserId,
-          publicMetadata,
-        }),
-    },
-  ];
+/** The kind a request was for, from its path. */
+function kindOf(request: LoggedRequest): (typeof kindLabels)[number] {
+  if (request.path.includes("/memberships")) return "OrganizationMembershipMetadata";
+  return request.path.startsWith("/v1/users") ? "UserMetadata" : "OrganizationMetadata";
 }
 
 /**
- * Figure 1: for each kind, one resource (imported from source) taken through create, a nested
- * update, a no-change up, a preview of a nested change, refresh and destroy by the engine
- * driver and the real dynamic-provider host; the emulator's log is cleared before each step and
- * its answered requests counted after it.
+ * Figure 1: one stack with one resource of each kind (the package from the packed tarball),
+ * taken through Pulumi's CLI: `up` (create), `up` with a nested leaf changed, the same `up`
+ * again, a `preview` of a further nested change, `refresh` and `destroy`. An `up` is the CLI's
+ * preview and update, as `pulumi up` runs them. The emulator's log is cleared before each step, and
+ * the requests it answered are counted per kind by their path.
  */
 export async function measureRequestCounts(
   emulator: Emulator,
-  host: ProviderHost,
-  config: Record<string, ConfigValue>,
+  scratch: ScratchInstall,
   ids: CountIds,
 ): Promise<{ figures: Figure[]; perKind: Record<string, Record<string, number>> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clerk-metadata-bench-counts-"));
+  const classes = packageClasses(scratch);
+  const declare = (publicMetadata: JsonObject) => () => {
+    new classes.UserMetadata("counted-user", { userId: ids.userId, publicMetadata });
+    new classes.OrganizationMetadata("counted-organization", {
+      organizationId: ids.organizationId,
+      publicMetadata,
+    });
+    new classes.OrganizationMembershipMetadata("counted-membership", {
+      organizationId: ids.organizationId,
+      userId: ids.memberUserId,
+      publicMetadata,
+    });
+  };
   const figures: Figure[] = [];
   const perKind: Record<string, Record<string, number>> = {};
   try {
-    for (const kind of kindsToCount(ids)) {
-      const stack = createStack({ stateFile: path.join(dir, `${kind.label}.json`), config, host });
-      const steps: (() => Promise<OperationResult>)[] = [
-        () => stack.up(kind.declare(versions[0])),
-        () => stack.up(kind.declare(versions[1])),
-        () => stack.up(kind.declare(versions[1])),
-        () => stack.preview(kind.declare(versions[2])),
-        () => stack.refresh(),
-        () => stack.destroy(),
-      ];
-      const counts: number[] = [];
-      const errors: string[] = [];
-      for (const step of steps) {
-        emulator.reset();
-        const result = await step();
-        counts.push(emulator.counters().total);
-        errors.push(...result.errors);
-      }
-      perKind[kind.label] = Object.fromEntries(operations.map((o, i) => [o.op, counts[i]]));
-      const exceeded = operations.filter((o, i) => counts[i] > o.goal).map((o) => o.op);
-      const figure = atMost(
-        {
-          section,
-          name: `${kind.label}: ${operations.map((o) => o.short).join(" / ")}`,
-          value: counts.join(" / "),
-          raw: perKind[kind.label],
-          note: errors.length
-            ? `failed: ${errors.join("; ")}`
-            : exceeded.length
-              ? `more than the goal: ${exceeded.join(", ")}`
-              : undefined,
-        },
-        exceeded.length + errors.length,
-        0,
-        `≤ ${operations.map((o) => o.goal).join(" / ")}`,
+    const stack = await openBenchStack({ dir, scratch, emulator });
+    const steps: (() => Promise<OperationResult>)[] = [
+      () => stack.up(declare(versions[0])),
+      () => stack.up(declare(versions[1])),
+      () => stack.up(declare(versions[1])),
+      () => stack.preview(declare(versions[2])),
+      () => stack.refresh(),
+      () => stack.destroy(),
+    ];
+    const counts = new Map<string, number[]>(kindLabels.map((kind) => [kind, []]));
+    const errors: string[] = [];
+    for (const step of steps) {
+      emulator.reset();
+      const result = await step();
+      const requests = emulator.requests();
+      for (const kind of kindLabels)
+        counts.get(kind)!.push(requests.filter((r) => kindOf(r) === kind).length);
+      errors.push(...result.errors);
+      if (!result.ok && result.errors.length === 0) errors.push(`${result.operation} failed`);
+    }
+    for (const kind of kindLabels) {
+      const kindCounts = counts.get(kind)!;
+      perKind[kind] = Object.fromEntries(operations.map((o, i) => [o.op, kindCounts[i]]));
+      const exceeded = operations.filter((o, i) => kindCounts[i] > o.goal).map((o) => o.op);
+      figures.push(
+        atMost(
+          {
+            section,
+            name: `${kind}: ${operations.map((o) => o.short).join(" / ")}`,
+            value: kindCounts.join(" / "),
+            raw: perKind[kind],
+            note: errors.length
+              ? `failed: ${errors.join("; ")}`
+              : exceeded.length
+                ? `more than the goal: ${exceeded.join(", ")}`
+                : undefined,
+          },
+          exceeded.length + errors.length,
+          0,
+          `≤ ${operations.map((o) => o.goal).join(" / ")}`,
+        ),
       );
-      figures.push(figure);
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

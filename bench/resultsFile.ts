@@ -9,6 +9,8 @@ export const resultsFile = path.join(__dirname, "results.json");
 /** What `results.json` holds: the machine, when and how long, and every figure of the table. */
 export interface Results {
   date: string;
+  /** Resources in the large stacks (figures 4 and 6). */
+  benchSize: number;
   machine: {
     node: string;
     platform: string;

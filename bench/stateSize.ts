@@ -25,7 +25,10 @@ export interface ProbeIds {
 
 const probeSource = path.join(__dirname, "sizeProbe.ts");
 /** Runs a child without blocking this process's event loop (the emulator answers the probe from here). */
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+/** The probe prints each `__provider` three times per kind: from source that is over 1 MB, `execFile`'s default limit. */
+const run = (file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) =>
+  execFileAsync(file, args, { ...options, maxBuffer: 64 * 1024 * 1024 });
 
 function probeEnv(emulator: Emulator, ids: ProbeIds, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {

@@ -1,11 +1,15 @@
 /**
  * Shared set-up of the stack-level reliability tests: an emulator seeded with entities that hold
- * keys "the app" wrote, stacks driven by the engine driver against it, the expected metadata of
- * every entity (app keys deep-merged with what the stack declares), and a flat view of Clerk's
- * data for exact comparisons.
+ * keys "the app" wrote, stacks run by Pulumi's real CLI against it (the lifecycle `World`), the
+ * expected metadata of every entity (app keys deep-merged with what the stack declares), a flat
+ * view of Clerk's data for exact comparisons, when each request arrived and finished, and the
+ * processes a run left behind.
  */
 import assert from "node:assert/strict";
-import { mergeMetadata, type SeedData } from "../../emulator";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { mergeMetadata, startEmulator, type SeedData } from "../../emulator";
 import type { JsonObject } from "../../provider";
 import { World } from "../lifecycle/helpers";
 
@@ -18,6 +22,48 @@ export type Obj = JsonObject;
 /** Every metadata field of every entity Clerk holds, keyed `user:<id>`, `org:<id>`, `mem:<org>/<user>`. */
 export type MetadataView = Record<string, Record<string, Obj>>;
 
+/** One answered request with its times (ms on this process's `performance.now()` clock). */
+export interface TimedRequest {
+  method: string;
+  /** The path with its query string, as the emulator's log line prints it. */
+  path: string;
+  /** 0 for a dropped connection. */
+  status: number;
+  faulted: boolean;
+  arrivedAt: number;
+  finishedAt: number;
+}
+
+/**
+ * Environment for stacks of hundreds of resources whose intermediate checkpoints no test reads.
+ * Loaded from this repository's source (outside any `node_modules`), the provider is serialized into
+ * every resource's `__provider` by value, about 115 KB, in inputs and in outputs
+ * (`@pulumi/pulumi` runtime/closure/createClosure.js, `findNormalizedModuleNameAsync` and
+ * `captureModuleAsync`: only a module under `node_modules` becomes a `require`); an installed
+ * package is one `require` line (README, entry points). The engine saves the whole checkpoint
+ * before and after every step, one at a time, so 150 resources write 35 MB some 300 times and
+ * steps wait on it. `PULUMI_SKIP_CHECKPOINTS` saves only the final state
+ * (pkg/backend/snapshot.go, `NewSnapshotManager`, v3.248.0).
+ */
+export const finalCheckpointOnly: Record<string, string> = { PULUMI_SKIP_CHECKPOINTS: "true" };
+
+/** The most requests that were in flight at one moment (arrived, not yet answered). */
+export function maxInFlight(requests: readonly TimedRequest[]): number {
+  const edges = requests.flatMap((r) => [
+    { at: r.arrivedAt, delta: 1 },
+    { at: r.finishedAt, delta: -1 },
+  ]);
+  // At a tie, an answer leaves before an arrival counts.
+  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let current = 0;
+  let max = 0;
+  for (const edge of edges) {
+    current += edge.delta;
+    max = Math.max(max, current);
+  }
+  return max;
+}
+
 /** Zero-padded index, so that ids sort and stay within `[A-Za-z0-9_]`. */
 export function pad(i: number): string {
   return String(i).padStart(3, "0");
@@ -25,8 +71,23 @@ export function pad(i: number): string {
 
 /** A seeded emulator, a scratch directory and stacks wired to both, with a flat view of Clerk's data. */
 export class StackWorld extends World {
-  constructor(seed: () => SeedData, randomSeed = 7) {
-    super(seed, randomSeed);
+  private timed: TimedRequest[] = [];
+
+  constructor(
+    private readonly seedData: () => SeedData,
+    private readonly prngSeed = 7,
+  ) {
+    super(seedData, prngSeed);
+  }
+
+  /** Like `World.start`, with the emulator's request listener kept, to time every request. */
+  override async start(): Promise<void> {
+    this.emulator = await startEmulator({
+      seed: this.seedData(),
+      randomSeed: this.prngSeed,
+      logRequests: (line) => this.record(line),
+    });
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "clerk-reliability-"));
   }
 
   /**
@@ -40,9 +101,20 @@ export class StackWorld extends World {
     beforeEach(() => {
       world.emulator.clearFaults();
       world.emulator.setRateLimit(false);
-      world.emulator.reset();
+      world.reset();
     });
     return world;
+  }
+
+  /** Forgets the request log and the request times (stored data stays). */
+  override reset(): void {
+    super.reset();
+    this.timed = [];
+  }
+
+  /** Every Clerk request answered (or dropped) since the last reset, in the order they finished, with times. */
+  timedRequests(): TimedRequest[] {
+    return [...this.timed];
   }
 
   /** Every metadata field of every entity, without a logged request. */
@@ -66,6 +138,21 @@ export class StackWorld extends World {
       };
     }
     return view;
+  }
+
+  /** One line of the emulator's request log (`PATCH /v1/users/u/metadata 503 12ms (fault)`), admin routes left out. */
+  private record(line: string): void {
+    const match = /^(\S+) (\S+) (\d+) (\d+)ms( \(fault\))?$/.exec(line);
+    if (!match || match[2].startsWith("/__emulator/")) return;
+    const finishedAt = performance.now();
+    this.timed.push({
+      method: match[1],
+      path: match[2],
+      status: Number(match[3]),
+      faulted: Boolean(match[5]),
+      arrivedAt: finishedAt - Number(match[4]),
+      finishedAt,
+    });
   }
 }
 
@@ -91,5 +178,45 @@ function deepEqualJson(a: unknown, b: unknown): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** A live process: its pid and command line. */
+export interface ProcessInfo {
+  pid: number;
+  command: string;
+}
+
+/**
+ * Every live process (of this user) whose environment holds `name=value`: the processes a CLI run
+ * started with that variable set, and their children. Zombies (exited, not yet reaped) are left
+ * out: they hold no resources and run nothing.
+ */
+export function processesWithEnv(name: string, value: string): ProcessInfo[] {
+  const needle = Buffer.from(`${name}=${value}\0`);
+  const found: ProcessInfo[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const environ = fs.readFileSync(`/proc/${entry}/environ`);
+      if (!environ.includes(needle)) continue;
+      const status = fs.readFileSync(`/proc/${entry}/status`, "utf8");
+      if (/^State:\s+Z/m.test(status)) continue;
+      const command = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ").trim();
+      found.push({ pid: Number(entry), command });
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return found;
+}
+
+/** Waits until `processesWithEnv(name, value)` is empty, for at most `ms`; resolves to what is still alive. */
+export async function processesAfter(name: string, value: string, ms: number): Promise<ProcessInfo[]> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const alive = processesWithEnv(name, value);
+    if (alive.length === 0 || Date.now() >= until) return alive;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -1,0 +1,133 @@
+/**
+ * The program shape of the large-stack and refresh-cost sections: N resources of the three kinds,
+ * 40 % `UserMetadata`, 10 % `OrganizationMetadata` and 50 % `OrganizationMembershipMetadata`
+ * (the members of the first five organizations), declared in that order as loops would. At
+ * N = 1,000: 400 users, 100 organizations, 500 memberships of 5 organizations (100 each).
+ *
+ * The same declarations can be made with the package's classes or with the no-op provider
+ * (`noopProvider.ts`), so both stacks have the same resources with the same inputs.
+ */
+import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import type { SeedData } from "../emulator";
+import { installNoopProvider } from "./noopProvider";
+import type { ScratchInstall } from "./packageInstall";
+
+/** The entities of a mixed stack of `size` resources. */
+export interface MixedShape {
+  size: number;
+  users: string[];
+  organizations: string[];
+  memberships: { organizationId: string; userId: string }[];
+}
+
+/** Organizations whose members are declared. */
+const memberOrganizations = 5;
+
+/** The shape for `size` resources (at least 10). */
+export function mixedShape(size: number): MixedShape {
+  const userCount = Math.round(size * 0.4);
+  const organizationCount = Math.max(1, Math.round(size * 0.1));
+  const membershipCount = size - userCount - organizationCount;
+  const users = Array.from({ length: userCount }, (_, i) => `user_mx${String(i).padStart(4, "0")}`);
+  const organizations = Array.from(
+    { length: organizationCount },
+    (_, i) => `org_mx${String(i).padStart(4, "0")}`,
+  );
+  const groups = Math.min(memberOrganizations, organizationCount);
+  const memberships = Array.from({ length: membershipCount }, (_, j) => ({
+    organizationId: organizations[j % groups],
+    userId: users[Math.floor(j / groups)],
+  }));
+  return { size, users, organizations, memberships };
+}
+
+/** The emulator data a mixed stack needs: every user, organization and membership it declares. */
+export function mixedSeed(shape: MixedShape): SeedData {
+  return {
+    users: shape.users.map((id) => ({ id, first_name: "Bench" })),
+    organizations: shape.organizations.map((id) => ({ id, name: id })),
+    memberships: shape.memberships.map((m) => ({ organization_id: m.organizationId, user_id: m.userId })),
+  };
+}
+
+type Resource = new (name: string, args: Record<string, unknown>) => unknown;
+
+/** The three resource classes a program declares with. */
+export type ResourceClasses = Record<
+  "UserMetadata" | "OrganizationMetadata" | "OrganizationMembershipMetadata",
+  Resource
+>;
+
+/** The package's classes, as the packed tarball installed in the scratch program provides them. */
+export function packageClasses(scratch: ScratchInstall): ResourceClasses {
+  return require(path.join(scratch.dir, "node_modules", "pulumi-clerk-metadata")) as ResourceClasses;
+}
+
+/**
+ * Classes with the same names and inputs whose provider is the no-op provider (installed in the
+ * scratch program, see `noopProvider.ts`), made with the `@pulumi/pulumi` the package's classes
+ * use: `privateMetadata` is wrapped as a secret and listed in `additionalSecretOutputs`, as the
+ * package does.
+ */
+export function noopClasses(scratch: ScratchInstall): ResourceClasses {
+  const sdk = require(path.join(scratch.dir, "node_modules", "@pulumi", "pulumi")) as typeof pulumi;
+  const noopProvider = installNoopProvider(scratch);
+  const make = (type: string, fields: string[]): Resource =>
+    class extends sdk.dynamic.Resource {
+      constructor(name: string, args: Record<string, unknown>) {
+        const props: Record<string, unknown> = {};
+        for (const field of fields) {
+          const value = args[field];
+          if (value !== undefined) props[field] = field === "privateMetadata" ? sdk.secret(value) : value;
+        }
+        super(noopProvider, name, props, { additionalSecretOutputs: ["privateMetadata"] }, "noop", type);
+      }
+    };
+  return {
+    UserMetadata: make("UserMetadata", ["userId", "publicMetadata", "privateMetadata", "unsafeMetadata"]),
+    OrganizationMetadata: make("OrganizationMetadata", [
+      "organizationId",
+      "publicMetadata",
+      "privateMetadata",
+    ]),
+    OrganizationMembershipMetadata: make("OrganizationMembershipMetadata", [
+      "organizationId",
+      "userId",
+      "publicMetadata",
+      "privateMetadata",
+    ]),
+  };
+}
+
+/**
+ * The program: every user, then every organization, then every membership. Each resource owns
+ * leaves under `bench.<tag>` (users and memberships in `publicMetadata`, organizations in the
+ * secret `privateMetadata`), so stacks with different tags never claim the same leaf.
+ */
+export function mixedProgram(shape: MixedShape, classes: ResourceClasses, tag: string): () => void {
+  return () => {
+    shape.users.forEach(
+      (userId, n) =>
+        new classes.UserMetadata(userId, {
+          userId,
+          publicMetadata: { bench: { [tag]: { n, plan: "pro" } } },
+        }),
+    );
+    shape.organizations.forEach(
+      (organizationId, n) =>
+        new classes.OrganizationMetadata(organizationId, {
+          organizationId,
+          privateMetadata: { bench: { [tag]: { n, crm: `crm_${n}` } } },
+        }),
+    );
+    shape.memberships.forEach(
+      ({ organizationId, userId }, n) =>
+        new classes.OrganizationMembershipMetadata(`${organizationId}-${userId}`, {
+          organizationId,
+          userId,
+          publicMetadata: { bench: { [tag]: { n, seat: n % 7 } } },
+        }),
+    );
+  };
+}
