@@ -223,5 +223,17 @@ export function checkInputs(
     });
   }
   if (authoritative !== undefined) inputs.authoritative = authoritative;
-  return { inputs, failures };
+  return { inputs, failures: failures.map(withoutPrintedValue) };
+}
+
+/**
+ * A failure on the whole of `privateMetadata`, or on an input the resource does not take, named on
+ * the resource instead: the engine prints the named top-level input's value beside the reason
+ * (pkg/resource/deploy/step_generator.go `issueCheckFailures`, v3.248.0), and a secret prints as its
+ * plaintext there. Deeper paths are not top-level inputs, so nothing is printed for them.
+ */
+function withoutPrintedValue(failure: CheckFailure): CheckFailure {
+  const { property, reason } = failure;
+  const secretOrUnknown = property === "privateMetadata" || reason.startsWith("is not an input of");
+  return secretOrUnknown ? { property: "", reason: `${property}: ${reason}` } : failure;
 }
