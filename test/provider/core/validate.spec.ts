@@ -382,7 +382,10 @@ describe("validate", () => {
       const failure = only(check(kinds.user, { userId: "user_1", id: "user_1" }).failures);
       // Named in the reason, on the resource as a whole, so the engine never prints the value.
       assert.equal(failure.property, "");
-      assert.match(failure.reason, /^id: is not an input of UserMetadata; expected one of authoritative, userId/);
+      assert.match(
+        failure.reason,
+        /^id: is not an input of UserMetadata; expected one of authoritative, userId/,
+      );
       assert.doesNotMatch(failure.reason, /__provider/);
     });
 
