@@ -130,6 +130,9 @@ describe("lifecycle: refresh reads in batches", () => {
   it("fails the refresh of every user of a list request that keeps failing, each error naming its own user", async () => {
     const stack = await world.stack({ "clerk:maxRetries": { value: "1" } }, { parallel: 64 });
     assertOk(await stack.up(program, { skipPreview: true }));
+    // A lone read (one or two users) goes as its own GET: slowed to 2 s, so the reads the engine
+    // starts meanwhile queue behind it and go together in one list request, whatever the machine's speed.
+    world.emulator.inject({ method: "GET", path: /^\/v1\/users\/user_/, latencyMs: 2000 });
     world.emulator.inject({ method: "GET", path: "/v1/users", status: 500 });
     const refresh = await stack.refresh();
     assert.equal(refresh.ok, false);

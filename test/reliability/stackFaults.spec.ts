@@ -388,7 +388,7 @@ describe("reliability: a whole stack when Clerk keeps failing", () => {
     world.emulator.clearFaults();
     world.reset();
     const retry = assertOk(await failing.up(smallProgram(2), { skipPreview: true }));
-    assert.deepEqual(opCounts(retry), { update: 3, create: 3 });
+    assert.deepEqual(opCounts(retry), { update: 3, create: 3 }, `${retry.stdout}\n${retry.stderr}`);
     assert.equal(world.emulator.requests().length, 6);
     const view = world.view();
     assert.deepEqual(view["user:user_ada"].public, {
@@ -463,7 +463,9 @@ function deep(levels: number): Obj {
  * a problem: <reason>` (sdk/go/common/diag/errors.go, `GetResourcePropertyInvalidValueError`,
  * filled by pkg/resource/deploy/step_generator.go, `issueCheckFailures`, v3.248.0), where
  * `<value>` is the input under `<path>` when `<path>` is a top-level property (`{<nil>}` for a
- * nested path), printed with `%v`: a secret input prints its plaintext.
+ * nested path), printed with `%v`: a secret input prints its plaintext. So a failure on
+ * `privateMetadata` as a whole names no property and carries the path in the reason
+ * (`<type> resource '<name>' has a problem: privateMetadata: <reason>`).
  */
 const badDeclarations: { what: string; program: () => void; message: RegExp }[] = [
   {
@@ -488,7 +490,7 @@ const badDeclarations: { what: string; program: () => void; message: RegExp }[] 
     program: () =>
       new OrganizationMetadata("bad", { organizationId: "org_north", privateMetadata: "plan=pro" as never }),
     message:
-      /^pulumi-nodejs:dynamic\/clerk:OrganizationMetadata resource 'bad': property privateMetadata value .* has a problem: must be a plain JSON object, got a string$/,
+      /^pulumi-nodejs:dynamic\/clerk:OrganizationMetadata resource 'bad' has a problem: privateMetadata: must be a plain JSON object, got a string$/,
   },
   {
     what: "metadata that is an array at the top",
@@ -504,7 +506,7 @@ const badDeclarations: { what: string; program: () => void; message: RegExp }[] 
         privateMetadata: { blob: "secret-blob-".repeat(700) },
       }),
     message:
-      /^pulumi-nodejs:dynamic\/clerk:UserMetadata resource 'bad': property privateMetadata value .* has a problem: is \d+ bytes of JSON; Clerk allows at most 8192 bytes/,
+      /^pulumi-nodejs:dynamic\/clerk:UserMetadata resource 'bad' has a problem: privateMetadata: is \d+ bytes of JSON; Clerk allows at most 8192 bytes/,
   },
   {
     what: "metadata nested too deep",
