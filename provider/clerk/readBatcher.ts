@@ -28,6 +28,14 @@
  * `--parallel` at a time, as earlier ones finish, share about one request per `--parallel` reads.
  * A batch of one read (two for users, whose list costs two requests) is sent as that read's own
  * GET, so a lone read costs what it did before batching.
+ *
+ * Catch-up: the engine answers a finished read by starting its next one, but that read reaches
+ * this process a little later (a round trip through the engine), one at a time. Sending the first
+ * of them at once would split every batch in two (a lone GET, then the rest). So when a request
+ * of a lane finishes and answered k reads, the lane holds its queued reads until k more reads of
+ * the same operation have arrived in this process (in any lane: the engine's next steps may be of
+ * another scope), or {@link catchUpMs} have passed, whichever comes first. A read that finds its
+ * lane idle, with no request just finished, is never held.
  */
 import type { ClerkClient } from "@clerk/backend";
 import {
@@ -49,6 +57,12 @@ export const maxIdsPerList = 100;
 
 /** List requests of one kind, instance, operation and organization in flight at once. */
 export const maxListsInFlight = 1;
+
+/**
+ * The longest a lane holds its queued reads after a request finished, waiting for the reads the
+ * engine starts in reply (see Catch-up above). Only reads queued during a run of reads wait it.
+ */
+export const catchUpMs = 25;
 
 /** How one kind reads a batch with a list request, and one entity on its own. */
 export interface ListReader {
@@ -99,16 +113,51 @@ interface Lane {
   inFlight: number;
   /** True while a send is scheduled for the end of this turn of the event loop. */
   scheduled: boolean;
+  /** Set while the lane catches up after a request: the arrival count that releases it, and the timer that does at the latest. */
+  held?: { until: number; timer: NodeJS.Timeout };
 }
 
 /** A string key, not a symbol: Pulumi serializes symbols by value, which would split the lanes. */
 const lanesKey = "__pulumiClerkMetadataReadLanes";
 
-/** The lanes of this process, shared by every copy of the provider (see `registry.ts`). */
-function lanes(): Map<string, Lane> {
-  const holder = globalThis as { [lanesKey]?: Map<string, Lane> };
-  holder[lanesKey] ??= new Map();
+/** The lanes of this process, and the reads that arrived per operation, shared by every copy of the provider (see `registry.ts`). */
+interface Lanes {
+  byKey: Map<string, Lane>;
+  arrivals: Map<string, number>;
+}
+
+function lanes(): Lanes {
+  const holder = globalThis as { [lanesKey]?: Lanes };
+  holder[lanesKey] ??= { byKey: new Map(), arrivals: new Map() };
   return holder[lanesKey];
+}
+
+/** Counts one arrival of `operation`, releasing every lane of it whose catch-up is complete. */
+function arrive(operation: string): void {
+  const { byKey, arrivals } = lanes();
+  const count = (arrivals.get(operation) ?? 0) + 1;
+  arrivals.set(operation, count);
+  for (const [laneKey, lane] of byKey)
+    if (lane.operation === operation && lane.held && count >= lane.held.until) release(laneKey, lane);
+}
+
+/** Ends a lane's catch-up: its queued reads go at the end of this turn; an idle lane is forgotten. */
+function release(laneKey: string, lane: Lane): void {
+  if (lane.held) clearTimeout(lane.held.timer);
+  lane.held = undefined;
+  if (lane.queue.length > 0) schedule(laneKey, lane);
+  else if (lane.inFlight === 0 && !lane.scheduled && lanes().byKey.get(laneKey) === lane)
+    lanes().byKey.delete(laneKey);
+}
+
+/** Sends the lane's queued reads at the end of this turn of the event loop, unless it is busy or held. */
+function schedule(laneKey: string, lane: Lane): void {
+  if (lane.inFlight >= maxListsInFlight || lane.scheduled || lane.held) return;
+  lane.scheduled = true;
+  setImmediate(() => {
+    lane.scheduled = false;
+    pump(laneKey, lane);
+  });
 }
 
 /**
@@ -126,36 +175,55 @@ export function readBatched(
   if (settings.batchReads === false) return reader.readOne(settings, ids, operation);
   const group = reader.groupOf(ids);
   const laneKey = [settings.secretKey, settings.apiUrl ?? "", reader.spec.name, group, operation].join("|");
-  const all = lanes();
-  let lane = all.get(laneKey);
+  const { byKey } = lanes();
+  let lane = byKey.get(laneKey);
   if (!lane) {
     lane = { reader, settings, group, operation, queue: [], inFlight: 0, scheduled: false };
-    all.set(laneKey, lane);
+    byKey.set(laneKey, lane);
   }
   const own = lane;
   return new Promise<EntityMetadata>((resolve, reject) => {
     own.queue.push({ ids, key: reader.keyOf(ids), resolve, reject });
-    if (own.inFlight < maxListsInFlight && !own.scheduled) {
-      own.scheduled = true;
-      setImmediate(() => {
-        own.scheduled = false;
-        pump(laneKey, own);
-      });
-    }
+    arrive(operation);
+    schedule(laneKey, own);
   });
 }
 
 /** Sends the lane's queued reads while fewer than {@link maxListsInFlight} requests are in flight. */
 function pump(laneKey: string, lane: Lane): void {
-  while (lane.inFlight < maxListsInFlight && lane.queue.length > 0) {
+  while (lane.inFlight < maxListsInFlight && lane.queue.length > 0 && !lane.held) {
     const batch = takeBatch(lane);
+    catchUpOnFirstAnswer(laneKey, lane, batch);
     lane.inFlight++;
     void send(batch).finally(() => {
       lane.inFlight--;
+      if (lane.held) return;
       if (lane.queue.length > 0) pump(laneKey, lane);
-      else if (lane.inFlight === 0 && !lane.scheduled && lanes().get(laneKey) === lane)
-        lanes().delete(laneKey);
+      else release(laneKey, lane);
     });
+  }
+}
+
+/**
+ * Holds the lane (see Catch-up) from the moment the first read of `batch` is answered, before
+ * its reader goes on: until as many reads of the operation arrived as the batch answered, or as
+ * fill the next list, whichever is fewer.
+ */
+function catchUpOnFirstAnswer(laneKey: string, lane: Lane, batch: Batch): void {
+  let answered = false;
+  const hold = () => {
+    if (answered) return;
+    answered = true;
+    const queued = new Set(lane.queue.map((waiting) => waiting.key)).size;
+    const awaited = Math.min(batch.waiting.length, maxIdsPerList - queued);
+    if (awaited <= 0 || lane.held) return;
+    const arrived = lanes().arrivals.get(lane.operation) ?? 0;
+    lane.held = { until: arrived + awaited, timer: setTimeout(() => release(laneKey, lane), catchUpMs) };
+  };
+  for (const waiting of batch.waiting) {
+    const { resolve, reject } = waiting;
+    waiting.resolve = (metadata) => (hold(), resolve(metadata));
+    waiting.reject = (error) => (hold(), reject(error));
   }
 }
 

@@ -3,15 +3,21 @@
  * whose answers the test releases, so what is asserted holds on any machine.
  */
 import assert from "node:assert/strict";
-import { maxIdsPerList, readBatched, type ListReader } from "../../../provider/clerk/readBatcher";
+import { catchUpMs, maxIdsPerList, readBatched, type ListReader } from "../../../provider/clerk/readBatcher";
 import { resolveSettings } from "../../../provider/clerk/settings";
 import { isNotFound } from "../../../provider/core/errors";
 import { kinds, type EntityIds } from "../../../provider/core/kinds";
 
-/** A list reader that records each request and answers when the test says so. */
-function stubReader() {
+/**
+ * A list reader that records each request and answers lists when the test says so; with
+ * `gatedSingles`, single reads too (else they answer at once).
+ */
+function stubReader({ gatedSingles = false } = {}) {
   const lists: { keys: string[]; answer: (entries: unknown[] | "garbage") => void }[] = [];
   const singles: string[] = [];
+  const pendingSingles: (() => void)[] = [];
+  /** The size of every list request sent, answered or not. */
+  const sent: number[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
   const reader: ListReader = {
@@ -21,6 +27,7 @@ function stubReader() {
     idsOf: (_group, key) => ({ organizationId: key }),
     singleReadsUpTo: 1,
     list: (_settings, _client, _group, keys) => {
+      sent.push(keys.length);
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       return new Promise((resolve) =>
@@ -41,11 +48,13 @@ function stubReader() {
     placeOf: (entity) => ({ group: "", key: (entity as { id: string }).id }),
     readOne: async (_settings, ids) => {
       singles.push(ids.organizationId!);
+      if (gatedSingles) await new Promise<void>((resolve) => pendingSingles.push(resolve));
       return { publicMetadata: { id: ids.organizationId! }, privateMetadata: {} };
     },
   };
   /** Answers every pending list with each asked-for entity (private metadata included). */
   const answerAll = () => {
+    for (const answer of pendingSingles.splice(0)) answer();
     for (const list of lists.splice(0)) {
       list.answer(
         list.keys.map((id) => ({
@@ -57,17 +66,38 @@ function stubReader() {
       );
     }
   };
-  return { reader, lists, singles, answerAll, maxInFlight: () => maxInFlight };
+  return { reader, lists, sent, singles, answerAll, maxInFlight: () => maxInFlight };
 }
 
-const settings = resolveSettings(
-  { secretKey: "sk_test_groupcommit", apiUrl: "http://127.0.0.1:9", rateLimit: "off" },
-  {},
-);
+let instance = 0;
+/**
+ * Settings of an instance of its own: lanes are per instance, so a test never meets the lanes
+ * (and catch-ups) an earlier test left behind.
+ */
+function freshSettings() {
+  instance++;
+  return resolveSettings(
+    { secretKey: `sk_test_groupcommit${instance}`, apiUrl: "http://127.0.0.1:9", rateLimit: "off" },
+    {},
+  );
+}
+let settings = freshSettings();
 const ids = (n: number): EntityIds => ({ organizationId: `org_${String(n).padStart(4, "0")}` });
 const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** Waits, a turn of the event loop at a time, until `condition` holds; fails after 2 s. */
+async function until(condition: () => boolean): Promise<void> {
+  const started = performance.now();
+  while (!condition()) {
+    assert.ok(performance.now() - started < 2000, "timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
 
 describe("readBatcher: group commit", () => {
+  beforeEach(() => {
+    settings = freshSettings();
+  });
+
   it("sends a lone read in the same turn of the event loop, as its own GET", async () => {
     const stub = stubReader();
     const read = readBatched(stub.reader, settings, ids(1), "read");
@@ -82,7 +112,8 @@ describe("readBatcher: group commit", () => {
     const reads = Array.from({ length: 250 }, (_, i) => readBatched(stub.reader, settings, ids(i), "read"));
     const sizes: number[] = [];
     while (sizes.reduce((a, b) => a + b, 0) < 250) {
-      await turn();
+      // The next list goes at once, or after a catch-up when fewer than 100 reads wait.
+      await until(() => stub.lists.length > 0);
       assert.equal(stub.lists.length, 1, "exactly one list in flight");
       sizes.push(stub.lists[0]!.keys.length);
       stub.answerAll();
@@ -97,6 +128,7 @@ describe("readBatcher: group commit", () => {
 
   it("groups reads that arrive while a list is in flight into the next one: a streaming pool of P costs about N / P lists", async () => {
     for (const parallel of [8, 16, 64]) {
+      settings = freshSettings();
       const stub = stubReader();
       const total = 176;
       let next = 0;
@@ -120,11 +152,77 @@ describe("readBatcher: group commit", () => {
       await Promise.all(workers);
       const floor = Math.ceil(total / Math.min(parallel, maxIdsPerList));
       assert.ok(
-        stub.lists.length + stub.singles.length <= floor + 1,
-        `P ${parallel}: ${stub.lists.length} lists, floor ${floor}`,
+        stub.sent.length + stub.singles.length <= floor + 1,
+        `P ${parallel}: ${stub.sent.length} lists and ${stub.singles.length} single reads, floor ${floor}`,
       );
       assert.equal(stub.maxInFlight(), 1);
     }
+  });
+
+  it("lets the reads the engine starts in reply to a request catch up, one at a time, so a pool of P costs about N / P lists however late each arrives", async () => {
+    for (const parallel of [8, 16, 64]) {
+      settings = freshSettings();
+      const stub = stubReader({ gatedSingles: true });
+      const total = 176;
+      let next = 0;
+      let done = 0;
+      let step = 0;
+      // The engine's step executor seen from the provider: each worker's next read arrives one to
+      // four turns after its answer (a round trip through the engine), never all in the same turn.
+      const worker = async () => {
+        while (next < total) {
+          const n = next++;
+          await readBatched(stub.reader, settings, ids(n), "read");
+          done++;
+          for (let wait = 1 + (step++ % 4); wait > 0; wait--) await turn();
+        }
+      };
+      const workers = Array.from({ length: parallel }, async (_, w) => {
+        for (let wait = w % 4; wait > 0; wait--) await turn();
+        await worker();
+      });
+      while (done < total) {
+        for (let wait = 0; wait < 8; wait++) await turn();
+        stub.answerAll();
+      }
+      await Promise.all(workers);
+      const floor = Math.ceil(total / Math.min(parallel, maxIdsPerList));
+      assert.ok(
+        stub.sent.length + stub.singles.length <= floor + 1,
+        `P ${parallel}: ${stub.sent.length} lists and ${stub.singles.length} single reads, floor ${floor}: ${stub.sent.join(" ")}`,
+      );
+    }
+  });
+
+  it("holds reads that arrive just after a request until as many reads arrived as it answered, then sends them together", async () => {
+    const stub = stubReader();
+    const first = [1, 2, 3].map((n) => readBatched(stub.reader, settings, ids(n), "read"));
+    await turn();
+    stub.answerAll();
+    await Promise.all(first);
+    const late = [4, 5].map((n) => readBatched(stub.reader, settings, ids(n), "read"));
+    for (let wait = 0; wait < 5; wait++) await turn();
+    assert.equal(stub.lists.length, 0, "two of the three reads the request answered have arrived: the lane waits");
+    const third = readBatched(stub.reader, settings, ids(6), "read");
+    await turn();
+    assert.deepEqual(stub.lists[0]!.keys, ["org_0004", "org_0005", "org_0006"]);
+    stub.answerAll();
+    await Promise.all([...late, third]);
+  });
+
+  it(`sends held reads once ${catchUpMs} ms have passed when fewer reads arrive than the request answered`, async () => {
+    const stub = stubReader();
+    const first = [1, 2, 3].map((n) => readBatched(stub.reader, settings, ids(n), "read"));
+    await turn();
+    stub.answerAll();
+    await Promise.all(first);
+    const started = performance.now();
+    const late = readBatched(stub.reader, settings, ids(4), "read");
+    await turn();
+    assert.deepEqual(stub.singles, [], "held");
+    assert.deepEqual((await late).publicMetadata, { id: "org_0004" });
+    assert.deepEqual(stub.singles, ["org_0004"]);
+    assert.ok(performance.now() - started >= catchUpMs - 1);
   });
 
   it("fails only the reads of a list that failed; a read that arrived meanwhile goes in the next request and gets its own entity", async () => {
@@ -149,7 +247,7 @@ describe("readBatcher: group commit", () => {
         return true;
       });
     }
-    await turn();
+    await until(() => stub.lists.length > 0);
     assert.deepEqual(stub.lists[0]!.keys, ["org_0003", "org_0004"]);
     stub.answerAll();
     assert.deepEqual((await late[0]!).privateMetadata, { secret: "s-org_0003" });
