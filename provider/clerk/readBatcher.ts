@@ -62,7 +62,7 @@ export const maxListsInFlight = 1;
  * The longest a lane holds its queued reads after a request finished, waiting for the reads the
  * engine starts in reply (see Catch-up above). Only reads queued during a run of reads wait it.
  */
-export const catchUpMs = 25;
+export const catchUpMs = 50;
 
 /** How one kind reads a batch with a list request, and one entity on its own. */
 export interface ListReader {

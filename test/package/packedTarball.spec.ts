@@ -458,4 +458,92 @@ describe("the packed package", function () {
       });
     }
   });
+
+  describe("refreshing a fleet in a user's project, run by the pulumi CLI", function () {
+    this.timeout(300_000);
+    const users = Array.from({ length: 48 }, (_, i) => `user_q${String(i).padStart(3, "0")}`);
+    const organizations = Array.from({ length: 40 }, (_, i) => `org_q${String(i).padStart(3, "0")}`);
+    /** Members of two organizations, 24 each. */
+    const memberships = users.map((userId, i) => ({
+      organizationId: organizations[i < 24 ? 0 : 1]!,
+      userId,
+    }));
+    /** Scopes a list request serves: users, organizations, and the members of each organization. */
+    const scopes = [users.length, organizations.length, 24, 24];
+    let emulator: Emulator;
+
+    before(async () => {
+      emulator = await startEmulator({
+        seed: {
+          users: [...users.map((id) => ({ id })), { id: "user_creator" }],
+          // Created by a user of no declared membership (the creator becomes a member).
+          organizations: organizations.map((id) => ({ id, name: id, created_by: "user_creator" })),
+          memberships: memberships.map((m) => ({ organization_id: m.organizationId, user_id: m.userId })),
+        },
+      });
+    });
+    after(() => emulator?.stop());
+
+    it("refreshes 136 resources declared grouped by scope in about N / P list requests per scope at --parallel 8 and 64, with Clerk answering in 30 ms", async () => {
+      const dir = path.join(project, "fleet");
+      fs.mkdirSync(dir);
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.yaml"),
+        "name: user-fleet\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n",
+      );
+      fs.writeFileSync(
+        path.join(dir, "package.json"),
+        JSON.stringify({ name: "user-fleet", private: true, main: "index.js" }),
+      );
+      fs.writeFileSync(
+        path.join(dir, "index.js"),
+        `"use strict";
+const clerk = require("pulumi-clerk-metadata");
+const fleet = ${JSON.stringify({ users, organizations, memberships })};
+// One scope after another: each waits until the previous one registered, so the state (the order
+// the engine refreshes in) is grouped by scope. Declared in one go, registrations may finish out
+// of order (the SDK prepares each resource's inputs asynchronously).
+const registered = (resources) => Promise.all(resources.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
+module.exports = async () => {
+  await registered(fleet.users.map((userId) => new clerk.UserMetadata(userId, { userId, publicMetadata: { q: userId } })));
+  await registered(fleet.organizations.map((organizationId) =>
+    new clerk.OrganizationMetadata(organizationId, { organizationId, publicMetadata: { q: organizationId } })));
+  for (const org of [...new Set(fleet.memberships.map((m) => m.organizationId))])
+    await registered(fleet.memberships.filter((m) => m.organizationId === org).map(({ organizationId, userId }) =>
+      new clerk.OrganizationMembershipMetadata(\`\${organizationId}-\${userId}\`, { organizationId, userId, publicMetadata: { q: userId } })));
+};
+`,
+      );
+      const stack = await openProject({
+        projectDir: dir,
+        stateDir: path.join(scratch, "state-fleet"),
+        env: { CLERK_SECRET_KEY: emulator.secretKey, CLERK_API_URL: emulator.url },
+      });
+      assertClean(await stack.up());
+      emulator.inject({ latencyMs: 30, method: "GET" });
+      for (const parallel of [8, 64]) {
+        emulator.reset();
+        const refresh = await stack.refresh([
+          "--parallel",
+          String(parallel),
+          "--expect-no-changes",
+          "--skip-preview",
+        ]);
+        assertClean(refresh);
+        assert.equal(refresh.steps.filter((s) => s.op === "read").length, 136);
+        const requests = emulator.requests();
+        assert.ok(requests.every((r) => r.method === "GET"));
+        // Each batch is one request: a list (a user list comes with its count), or a batch's own GETs.
+        const batches = requests.filter((r) => r.path !== "/v1/users/count").length;
+        // The goal (issue 19): per scope ceil(N / min(P, 100)) lists plus one (a scope's first
+        // reads go before the rest arrive), and at most 1.25 times that in all.
+        const floor = scopes.reduce((sum, n) => sum + Math.ceil(n / Math.min(parallel, 100)) + 1, 0);
+        assert.ok(
+          batches <= 1.25 * floor,
+          `--parallel ${parallel}: ${batches} requests, floor ${floor}: ${requests.map((r) => r.path).join(" ")}`,
+        );
+      }
+      emulator.clearFaults();
+    });
+  });
 });

@@ -202,7 +202,11 @@ describe("readBatcher: group commit", () => {
     await Promise.all(first);
     const late = [4, 5].map((n) => readBatched(stub.reader, settings, ids(n), "read"));
     for (let wait = 0; wait < 5; wait++) await turn();
-    assert.equal(stub.lists.length, 0, "two of the three reads the request answered have arrived: the lane waits");
+    assert.equal(
+      stub.lists.length,
+      0,
+      "two of the three reads the request answered have arrived: the lane waits",
+    );
     const third = readBatched(stub.reader, settings, ids(6), "read");
     await turn();
     assert.deepEqual(stub.lists[0]!.keys, ["org_0004", "org_0005", "org_0006"]);
