@@ -101,33 +101,58 @@ export function noopClasses(scratch: ScratchInstall): ResourceClasses {
 }
 
 /**
- * The program: every user, then every organization, then every membership. Each resource owns
- * leaves under `bench.<tag>` (users and memberships in `publicMetadata`, organizations in the
- * secret `privateMetadata`), so stacks with different tags never claim the same leaf.
+ * How a program declares the shape's resources. `interleaved`: in three loops, users, then
+ * organizations, then memberships alternating between organizations (`j % 5`), registered as the
+ * SDK finishes preparing each (which mixes scopes a little). `grouped`: one scope after another
+ * (users, organizations, each organization's members), each waiting until the previous one is
+ * registered, so the state, the order the engine refreshes in, is grouped by scope.
  */
-export function mixedProgram(shape: MixedShape, classes: ResourceClasses, tag: string): () => void {
-  return () => {
-    shape.users.forEach(
-      (userId, n) =>
-        new classes.UserMetadata(userId, {
-          userId,
-          publicMetadata: { bench: { [tag]: { n, plan: "pro" } } },
-        }),
-    );
-    shape.organizations.forEach(
-      (organizationId, n) =>
-        new classes.OrganizationMetadata(organizationId, {
-          organizationId,
-          privateMetadata: { bench: { [tag]: { n, crm: `crm_${n}` } } },
-        }),
-    );
-    shape.memberships.forEach(
-      ({ organizationId, userId }, n) =>
-        new classes.OrganizationMembershipMetadata(`${organizationId}-${userId}`, {
-          organizationId,
-          userId,
-          publicMetadata: { bench: { [tag]: { n, seat: n % 7 } } },
-        }),
-    );
+export type DeclarationOrder = "interleaved" | "grouped";
+
+/** Resolves once every resource is registered (its URN is known). */
+function registered(resources: unknown[]): Promise<void> {
+  return Promise.all(
+    resources.map((r) => new Promise<void>((resolve) => (r as pulumi.Resource).urn.apply(() => resolve()))),
+  ).then(() => undefined);
+}
+
+/**
+ * The program. Each resource owns leaves under `bench.<tag>` (users and memberships in
+ * `publicMetadata`, organizations in the secret `privateMetadata`), so stacks with different tags
+ * never claim the same leaf.
+ */
+export function mixedProgram(
+  shape: MixedShape,
+  classes: ResourceClasses,
+  tag: string,
+  order: DeclarationOrder = "interleaved",
+): () => void | Promise<void> {
+  const user = (userId: string, n: number) =>
+    new classes.UserMetadata(userId, { userId, publicMetadata: { bench: { [tag]: { n, plan: "pro" } } } });
+  const organization = (organizationId: string, n: number) =>
+    new classes.OrganizationMetadata(organizationId, {
+      organizationId,
+      privateMetadata: { bench: { [tag]: { n, crm: `crm_${n}` } } },
+    });
+  const membership = ({ organizationId, userId }: MixedShape["memberships"][number], n: number) =>
+    new classes.OrganizationMembershipMetadata(`${organizationId}-${userId}`, {
+      organizationId,
+      userId,
+      publicMetadata: { bench: { [tag]: { n, seat: n % 7 } } },
+    });
+  if (order === "interleaved")
+    return () => {
+      shape.users.forEach(user);
+      shape.organizations.forEach(organization);
+      shape.memberships.forEach(membership);
+    };
+  return async () => {
+    await registered(shape.users.map(user));
+    await registered(shape.organizations.map(organization));
+    const numbered = shape.memberships.map((m, n) => ({ m, n }));
+    for (const org of new Set(shape.memberships.map((m) => m.organizationId)))
+      await registered(
+        numbered.filter(({ m }) => m.organizationId === org).map(({ m, n }) => membership(m, n)),
+      );
   };
 }
