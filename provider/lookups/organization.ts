@@ -17,6 +17,8 @@ export interface GetOrganizationOutputArgs {
 
 /** The organization found: its id and basic fields. Metadata is never returned. */
 export interface GetOrganizationResult {
+  /** The organization's Clerk id, `org_…` (Pulumi's data-source convention; the same as `organizationId`). */
+  id: string;
   /** The organization's Clerk id, `org_…`, ready for `OrganizationMetadata`'s `organizationId`. */
   organizationId: string;
   slug: string;
@@ -86,5 +88,10 @@ function organizationOf(answer: unknown): GetOrganizationResult {
   ) {
     throw new Error("expected an organization with a string id, slug and name");
   }
-  return { organizationId: organization.id, slug: organization.slug, name: organization.name };
+  return {
+    id: organization.id,
+    organizationId: organization.id,
+    slug: organization.slug,
+    name: organization.name,
+  };
 }

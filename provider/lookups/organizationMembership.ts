@@ -21,6 +21,8 @@ export interface GetOrganizationMembershipOutputArgs {
 
 /** The membership found: its ids and the member's role. Metadata is never returned. */
 export interface GetOrganizationMembershipResult {
+  /** The membership's own Clerk id, `orgmem_…` (Pulumi's data-source convention). */
+  id: string;
   organizationId: string;
   userId: string;
   /** The member's role key, such as `org:admin` or `org:member`. */
@@ -52,9 +54,9 @@ export async function getOrganizationMembership(
     throw lookupFailed(label, "userId must be a user_… id (no request was sent)");
   }
   const settings = lookupSettings();
-  let role: string | undefined;
+  let found: { id: string; role: string } | undefined;
   try {
-    role = await callClerk(
+    found = await callClerk(
       settings,
       { operation: "look up", spec: kinds.organizationMembership, ids: { organizationId, userId }, label },
       (client) =>
@@ -64,9 +66,10 @@ export async function getOrganizationMembership(
           (m) => memberUserId(m) === userId && memberOrganizationId(m) === organizationId,
         );
         if (membership === undefined) return undefined;
-        const found = (membership as { role?: unknown }).role;
-        if (typeof found !== "string") throw new Error("a membership without a role");
-        return found;
+        const { id, role } = membership as { id?: unknown; role?: unknown };
+        if (typeof id !== "string") throw new Error("a membership without an id");
+        if (typeof role !== "string") throw new Error("a membership without a role");
+        return { id, role };
       },
     );
   } catch (error) {
@@ -74,13 +77,13 @@ export async function getOrganizationMembership(
       throw lookupFailed(label, `organization ${organizationId} was not found ${whereOf(settings)}`);
     throw error;
   }
-  if (role === undefined) {
+  if (found === undefined) {
     throw lookupFailed(
       label,
       `user ${userId} is not a member of organization ${organizationId} ${whereOf(settings)}`,
     );
   }
-  return { organizationId, userId, role };
+  return { id: found.id, organizationId, userId, role: found.role };
 }
 
 /**

@@ -19,6 +19,8 @@ export type GetUserOutputArgs =
 
 /** The user found: the id and basic fields. Metadata is never returned. */
 export interface GetUserResult {
+  /** The user's Clerk id, `user_…` (Pulumi's data-source convention; the same as `userId`). */
+  id: string;
   /** The user's Clerk id, `user_…`, ready for `UserMetadata`'s or a membership's `userId`. */
   userId: string;
   /** The primary email address, or `null` when the user has none. */
@@ -53,13 +55,8 @@ export async function getUser(args: GetUserArgs): Promise<GetUserResult> {
   );
   const field = given[0];
   const value = field && (args as Record<string, unknown>)[field];
-  const label = `getUser ${field ?? ""}${field ? `=${JSON.stringify(value)}` : ""}`.trimEnd();
-  if (given.length !== 1) {
-    throw lookupFailed(
-      label,
-      "give exactly one of emailAddress, externalId or username (no request was sent)",
-    );
-  }
+  if (given.length !== 1) throw lookupFailed("getUser", selectorProblem(given));
+  const label = `getUser ${field}=${JSON.stringify(value)}`;
   if (typeof value !== "string" || value.trim() === "") {
     throw lookupFailed(label, `${field} must be a non-empty string (no request was sent)`);
   }
@@ -115,6 +112,14 @@ export function getUserOutput(args: GetUserOutputArgs): pulumi.Output<GetUserRes
   return pulumi.output(args as pulumi.Inputs).apply((resolved) => getUser(resolved as GetUserArgs));
 }
 
+/** The one sentence for a `getUser` call that does not name exactly one selector. */
+function selectorProblem(given: readonly string[]): string {
+  const which = "emailAddress, externalId or username";
+  return given.length === 0
+    ? `pass one of ${which} to say which user to find (no request was sent)`
+    : `pass only one of ${which}, not ${given.join(" and ")} (no request was sent)`;
+}
+
 /** The fields of one listed user (the SDK's `User`); throws for anything else. */
 function userOf(answer: unknown): UserFields {
   const user = answer as {
@@ -129,6 +134,7 @@ function userOf(answer: unknown): UserFields {
   const text = (value: unknown) => (typeof value === "string" ? value : null);
   const primary = user.emailAddresses.find((email) => email?.id === user.primaryEmailAddressId);
   return {
+    id: user.id,
     userId: user.id,
     primaryEmailAddress: text(primary?.emailAddress),
     username: text(user.username),

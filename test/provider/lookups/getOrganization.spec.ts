@@ -10,7 +10,7 @@ describe("lookups: getOrganization", () => {
   describe("getOrganization", () => {
     it("finds an organization by slug with one GET and returns its id, slug and name only", async () => {
       const found = await getOrganization({ slug: "acme" });
-      assert.deepEqual(found, { organizationId: "org_acme", slug: "acme", name: "Acme" });
+      assert.deepEqual(found, { id: "org_acme", organizationId: "org_acme", slug: "acme", name: "Acme" });
       assert.deepEqual(requestLines(lookups.emulator), ["GET /v1/organizations/acme"]);
       assert.equal(JSON.stringify(found).includes("private-acme-value"), false);
     });
@@ -72,7 +72,12 @@ describe("lookups: getOrganization", () => {
   describe("getOrganizationOutput", () => {
     it("takes an Output slug and returns an Output of the organization", async () => {
       const found = await valueOf(getOrganizationOutput({ slug: pulumi.output("globex") }));
-      assert.deepEqual(found, { organizationId: "org_globex", slug: "globex", name: "Globex" });
+      assert.deepEqual(found, {
+        id: "org_globex",
+        organizationId: "org_globex",
+        slug: "globex",
+        name: "Globex",
+      });
       assert.deepEqual(requestLines(lookups.emulator), ["GET /v1/organizations/globex"]);
     });
 

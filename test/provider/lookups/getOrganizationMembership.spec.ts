@@ -20,7 +20,10 @@ describe("lookups: getOrganizationMembership", () => {
 
     it("finds a membership with one filtered list request and returns the ids and the role", async () => {
       const found = await getOrganizationMembership({ organizationId: "org_globex", userId: "user_kim" });
-      assert.deepEqual(found, { organizationId: "org_globex", userId: "user_kim", role: "org:admin" });
+      const { id, ...rest } = found;
+      assert.deepEqual(rest, { organizationId: "org_globex", userId: "user_kim", role: "org:admin" });
+      assert.equal(id, lookups.emulator.data.getMembership("org_globex", "user_kim")?.id);
+      assert.match(id, /^orgmem_/);
       assert.deepEqual(requestLines(lookups.emulator), [
         "GET /v1/organizations/org_globex/memberships?user_id=user_kim&limit=1",
       ]);

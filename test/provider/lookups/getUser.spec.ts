@@ -5,6 +5,7 @@ import { requestLines, useLookupEmulator, valueOf } from "./helpers";
 import { rejection } from "../../support/rejection";
 
 const alexis = {
+  id: "user_alexis",
   userId: "user_alexis",
   primaryEmailAddress: "alexis@example.com",
   username: "alexis",
@@ -28,6 +29,7 @@ describe("lookups: getUser", () => {
       const found = await getUser({ externalId: "crm-17" });
       assert.deepEqual(Object.keys(found).sort(), [
         "externalId",
+        "id",
         "primaryEmailAddress",
         "userId",
         "username",
@@ -80,6 +82,18 @@ describe("lookups: getUser", () => {
         assert.match(error.message, /no request was sent/);
       }
       assert.deepEqual(requestLines(lookups.emulator), []);
+    });
+
+    it("says in one sentence which selector to pass when given none or two", async () => {
+      assert.equal(
+        (await rejection(getUser({} as GetUserArgs))).error?.message,
+        "getUser: pass one of emailAddress, externalId or username to say which user to find (no request was sent)",
+      );
+      assert.equal(
+        (await rejection(getUser({ emailAddress: "a@example.com", username: "a" } as unknown as GetUserArgs)))
+          .error?.message,
+        "getUser: pass only one of emailAddress, externalId or username, not emailAddress and username (no request was sent)",
+      );
     });
   });
 
