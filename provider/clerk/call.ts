@@ -8,7 +8,7 @@ import {
   type AttemptFailure,
   type CallContext,
 } from "../core/errors";
-import { clientFor, pacerFor } from "./registry";
+import { clientFor, firstExplanation, pacerFor } from "./registry";
 import type { ClerkSettings } from "./settings";
 
 /**
@@ -32,6 +32,10 @@ export async function callClerk<T>(
   const pacer = settings.rateLimit && pacerFor(settings.secretKey, settings.rateLimit);
   // Failures name the URL in use when the answer suggests a wrong one (null: Clerk's default).
   const apiUrl = settings.apiUrl ?? null;
+  const failed = (failure: AttemptFailure, attempts: number) =>
+    clerkCallFailed(context, failure, attempts, settings.secretKey, apiUrl, (cause) =>
+      firstExplanation(settings.secretKey, settings.apiUrl, cause),
+    );
   let deadline: number | undefined;
   let failure: AttemptFailure | undefined;
   for (let attempt = 1; ; attempt++) {
@@ -40,8 +44,7 @@ export async function callClerk<T>(
     // retrying) and covers every attempt: none may run past it, however long requestTimeoutMs is.
     deadline ??= Date.now() + settings.maxRetryTimeMs;
     const remaining = deadline - Date.now();
-    if (failure && remaining <= 0)
-      throw clerkCallFailed(context, failure, attempt - 1, settings.secretKey, apiUrl);
+    if (failure && remaining <= 0) throw failed(failure, attempt - 1);
     const timeoutMs = Math.min(settings.requestTimeoutMs, remaining > 0 ? remaining : Infinity);
     try {
       const answer = await withTimeout(request(client), timeoutMs).finally(answered);
@@ -55,14 +58,13 @@ export async function callClerk<T>(
       // An attempt that only timed out because the time bound cut it short says nothing about
       // Clerk: report Clerk's last real answer (status, code, trace id) rather than a "timeout".
       const cutShort = error instanceof TimeoutError && timeoutMs < settings.requestTimeoutMs;
-      if (cutShort && failure?.status !== undefined)
-        throw clerkCallFailed(context, failure, attempt, settings.secretKey, apiUrl);
+      if (cutShort && failure?.status !== undefined) throw failed(failure, attempt);
       failure = toAttemptFailure(error);
     }
     const wait = retryDelay(failure, attempt);
     const retriesLeft = attempt <= settings.maxRetries;
     if (wait === undefined || !retriesLeft || Date.now() + wait > deadline) {
-      throw clerkCallFailed(context, failure, attempt, settings.secretKey, apiUrl);
+      throw failed(failure, attempt);
     }
     await sleep(wait);
   }

@@ -2,11 +2,12 @@ import type { ClerkClient } from "@clerk/backend";
 import { Pacer } from "./pacer";
 import type { ConfiguredValues, RateLimit } from "./settings";
 
-/** The provider's process-wide state: the configuration, Clerk clients and pacers. */
+/** The provider's process-wide state: the configuration, Clerk clients, pacers, and the causes already explained. */
 export interface ProviderRegistry {
   configured: ConfiguredValues;
   clients: Map<string, ClerkClient>;
   pacers: Map<string, Pacer>;
+  explained: Set<string>;
 }
 
 /** A string key, not a symbol: Pulumi serializes symbols by value, which would split the registry. */
@@ -18,7 +19,7 @@ const registryKey = "__pulumiClerkMetadataRegistry";
  */
 export function registry(): ProviderRegistry {
   const holder = globalThis as { [registryKey]?: ProviderRegistry };
-  holder[registryKey] ??= { configured: {}, clients: new Map(), pacers: new Map() };
+  holder[registryKey] ??= { configured: {}, clients: new Map(), pacers: new Map(), explained: new Set() };
   return holder[registryKey];
 }
 
@@ -46,4 +47,16 @@ export function clientFor(secretKey: string, apiUrl: string | undefined): ClerkC
     clients.set(key, client);
   }
   return client;
+}
+
+/**
+ * True the first time `cause` is reported for this key and API URL in this process (a provider
+ * host serves one run), false after: long advice is given once, not once per failing resource.
+ */
+export function firstExplanation(secretKey: string, apiUrl: string | undefined, cause: string): boolean {
+  const explained = registry().explained;
+  const key = `${cause}|${secretKey}|${apiUrl ?? ""}`;
+  if (explained.has(key)) return false;
+  explained.add(key);
+  return true;
 }

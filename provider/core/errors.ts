@@ -104,7 +104,10 @@ export const InvalidValueError = namedError("InvalidValueError");
 export type InvalidValueError = InstanceType<typeof InvalidValueError>;
 
 /**
- * A Clerk call failed: the message names the call and, for 401, 403 and 404, what to do. When
+ * A Clerk call failed: the message names the call and, for 401, 403 and 404, what to do. On a
+ * 401 the explanation of keys recorded in state (rotation) is given only when `firstOfCause`
+ * says this is the first 401 with this key here, so a run where every resource fails for one
+ * wrong key says it once; every such message still names the settings to check. When
  * `apiUrl` is given (the configured URL; `null` for Clerk's default), a failure that suggests a
  * wrong URL (no HTTP answer; a 404 from a URL with a path) names the URL in use and the settings
  * that choose it. A 404 from a URL whose path ends in `/v1` is not taken as "gone" (the SDK
@@ -116,6 +119,7 @@ export function clerkCallFailed(
   attempts: number,
   secretKey: string,
   apiUrl?: string | null,
+  firstOfCause: (cause: string) => boolean = () => true,
 ): ClerkOperationError {
   const { spec, ids, operation } = context;
   const status =
@@ -127,11 +131,12 @@ export function clerkCallFailed(
   if (attempts > 1) message += `, after ${attempts} attempts`;
   message += ".";
   if (failure.status === 401) {
-    message +=
-      " Clerk did not accept the secret key: check `clerk:secretKey` or CLERK_SECRET_KEY." +
-      " `pulumi refresh` and `pulumi destroy` use the stack config recorded in state by the last `pulumi up`:" +
-      " after rotating a key, run `pulumi up` with the new key before revoking the old one," +
-      " or leave `clerk:secretKey` unset and pass the key in CLERK_SECRET_KEY, which is read at run time.";
+    message += " Clerk did not accept the secret key: check `clerk:secretKey` or CLERK_SECRET_KEY.";
+    if (firstOfCause("401"))
+      message +=
+        " `pulumi refresh` and `pulumi destroy` use the stack config recorded in state by the last `pulumi up`:" +
+        " after rotating a key, run `pulumi up` with the new key before revoking the old one," +
+        " or leave `clerk:secretKey` unset and pass the key in CLERK_SECRET_KEY, which is read at run time.";
   } else if (failure.status === 403) {
     message += " The secret key is not allowed to do this: check the key's instance and permissions.";
   } else if (failure.status === 404 && failure.code === clerkNotFoundCode && context.label === undefined) {

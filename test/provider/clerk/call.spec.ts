@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { retryDelay } from "../../../provider/clerk/call";
+import { startEmulator } from "../../../emulator";
+import { callClerk, retryDelay } from "../../../provider/clerk/call";
+import { resolveSettings } from "../../../provider/clerk/settings";
+import { kinds } from "../../../provider/core/kinds";
 import type { AttemptFailure } from "../../../provider/core/errors";
 
 function failure(status: number | undefined, retryAfter?: number): AttemptFailure {
@@ -47,6 +50,44 @@ describe("call", () => {
     it("never retries 400, 401, 403, 404 or 422", () => {
       for (const status of [400, 401, 403, 404, 409, 422]) {
         assert.equal(retryDelay(failure(status), 1), undefined, String(status));
+      }
+    });
+  });
+
+  describe("callClerk", () => {
+    it("explains a rejected key once per key in a process: every later 401 is one short sentence naming the settings", async () => {
+      const emulator = await startEmulator({
+        seed: { users: [{ id: "user_a" }, { id: "user_b" }, { id: "user_c" }] },
+      });
+      try {
+        const settings = resolveSettings({ secretKey: "sk_test_rejectedonce", apiUrl: emulator.url }, {});
+        const messages: string[] = [];
+        for (const userId of ["user_a", "user_b", "user_c"]) {
+          await callClerk(
+            settings,
+            { operation: "read metadata", spec: kinds.user, ids: { userId } },
+            (client) => client.users.getUser(userId),
+            (answer) => answer,
+          ).then(
+            () => assert.fail("a rejected key must fail"),
+            (error: Error) => messages.push(error.message),
+          );
+        }
+        assert.equal(emulator.requests().length, 3);
+        assert.equal(messages.filter((m) => m.includes("before revoking the old one")).length, 1);
+        messages.forEach((message, i) => {
+          assert.match(
+            message,
+            new RegExp(`^UserMetadata userId=user_${"abc"[i]}: read metadata failed with HTTP 401`),
+          );
+          assert.match(
+            message,
+            /Clerk did not accept the secret key: check `clerk:secretKey` or CLERK_SECRET_KEY\./,
+          );
+        });
+        assert.ok(messages[1]!.length < messages[0]!.length - 250, messages.join("\n"));
+      } finally {
+        await emulator.stop();
       }
     });
   });

@@ -68,6 +68,20 @@ describe("errors", () => {
       assert.match(error.message, /run `pulumi up` with the new key before revoking the old one/);
     });
 
+    it("explains key rotation only for the first 401 of its cause, and names the settings to check in every one", () => {
+      const seen = new Set<string>();
+      const firstOfCause = (cause: string) => !seen.has(cause) && Boolean(seen.add(cause));
+      const [first, second] = [1, 2].map(
+        () => clerkCallFailed(user, failure({ status: 401 }), 1, secretKey, undefined, firstOfCause).message,
+      );
+      assert.match(first!, /before revoking the old one/);
+      assert.doesNotMatch(second!, /revoking/);
+      assert.match(
+        second!,
+        /Clerk did not accept the secret key: check `clerk:secretKey` or CLERK_SECRET_KEY\.$/,
+      );
+    });
+
     it("says which id was not found in a development instance on a 404 with an sk_test_ key", () => {
       const error = clerkCallFailed(user, failure({ status: 404, code: "resource_not_found" }), 1, secretKey);
       assert.match(error.message, /user user_9 was not found in this development instance/);
