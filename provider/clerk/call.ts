@@ -1,6 +1,7 @@
 import type { ClerkClient } from "@clerk/backend";
 import {
   clerkCallFailed,
+  describeSubject,
   keepMessage,
   messageOf,
   unexpectedAnswer,
@@ -66,8 +67,30 @@ export async function callClerk<T>(
     if (wait === undefined || !retriesLeft || Date.now() + wait > deadline) {
       throw failed(failure, attempt);
     }
+    if (wait >= reportWaitsFromMs) reportWait(context, failure, attempt, wait, settings.maxRetries + 1);
     await sleep(wait);
   }
+}
+
+/** Waits before a retry at least this long are reported while they happen. */
+export const reportWaitsFromMs = 3000;
+
+/**
+ * Says that a call waits before retrying (a 429's Retry-After, a 5xx backoff), so a long run is
+ * not silent: `UserMetadata userId=user_1: update: Clerk answered HTTP 429; retrying in 12 s
+ * (attempt 2 of 6)`. Never names a key or a value.
+ */
+export function reportWait(
+  context: CallContext,
+  failure: AttemptFailure,
+  attempt: number,
+  waitMs: number,
+  maxAttempts: number,
+): void {
+  const subject = context.progressLabel ?? describeSubject(context);
+  const answer = failure.status === undefined ? "no answer came" : `Clerk answered HTTP ${failure.status}`;
+  const text = `${subject}: ${context.operation}: ${answer}; retrying in ${Math.ceil(waitMs / 1000)} s (attempt ${attempt + 1} of ${maxAttempts})`;
+  (context.report ?? ((line: string) => process.stderr.write(`${line}\n`)))(text);
 }
 
 /** How long to wait before the next attempt after `failure`, or `undefined` when it must not be retried. */

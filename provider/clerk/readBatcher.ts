@@ -250,7 +250,12 @@ async function send(batch: Batch): Promise<void> {
     );
     return;
   }
-  const context: CallContext = { operation, spec: reader.spec, ids: reader.idsOf(batch.group, batchMarker) };
+  const context: CallContext = {
+    operation,
+    spec: reader.spec,
+    ids: reader.idsOf(batch.group, batchMarker),
+    progressLabel: `${reader.spec.resourceType}: one list request for ${keys.length} ${reader.spec.entity}s`,
+  };
   let outcome: ListOutcome;
   try {
     outcome = await callClerk(

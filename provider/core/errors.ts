@@ -19,6 +19,13 @@ export interface CallContext {
    * this instance" sentence: the caller says what was not found.
    */
   label?: string;
+  /** What progress messages name for a call that serves several entities (a list request), instead of the ids. */
+  progressLabel?: string;
+  /**
+   * Where progress is reported while the call waits to retry. Default: this process's stderr,
+   * which the engine shows as an info message when the call runs in a provider host.
+   */
+  report?: (text: string) => void;
 }
 
 /** One failed attempt, as the SDK or the transport reported it. */
@@ -367,7 +374,8 @@ export function messageOf(error: unknown): string {
 }
 
 /** What a call's messages start with: the resource type and ids, or the lookup's label. */
-function describeSubject(context: CallContext): string {
+/** The resource type and ids, or the lookup's label, that messages about a call start with. */
+export function describeSubject(context: CallContext): string {
   return context.label ?? `${context.spec.resourceType} ${describeIds(context)}`;
 }
 

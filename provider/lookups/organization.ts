@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { callClerk } from "../clerk/call";
 import { isNotFound, lookupFailed } from "../core/errors";
 import { kinds } from "../core/kinds";
-import { lookupSettings, whereOf } from "./settings";
+import { lookupSettings, reportToEngine, whereOf } from "./settings";
 
 /** What `getOrganization` looks for: an organization's slug. */
 export interface GetOrganizationArgs {
@@ -47,7 +47,7 @@ export async function getOrganization(args: GetOrganizationArgs): Promise<GetOrg
   try {
     found = await callClerk(
       settings,
-      { operation: "look up", spec: kinds.organization, ids: {}, label },
+      { operation: "look up", spec: kinds.organization, ids: {}, label, report: reportToEngine },
       (client) => client.organizations.getOrganization({ slug }),
       organizationOf,
     );

@@ -3,7 +3,7 @@ import { listData, memberOrganizationId, memberUserId } from "../clerk/answers";
 import { callClerk } from "../clerk/call";
 import { isNotFound, lookupFailed } from "../core/errors";
 import { isWellFormedId, kinds } from "../core/kinds";
-import { lookupSettings, whereOf } from "./settings";
+import { lookupSettings, reportToEngine, whereOf } from "./settings";
 
 /** What `getOrganizationMembership` looks for: one user's membership in one organization. */
 export interface GetOrganizationMembershipArgs {
@@ -58,7 +58,13 @@ export async function getOrganizationMembership(
   try {
     found = await callClerk(
       settings,
-      { operation: "look up", spec: kinds.organizationMembership, ids: { organizationId, userId }, label },
+      {
+        operation: "look up",
+        spec: kinds.organizationMembership,
+        ids: { organizationId, userId },
+        label,
+        report: reportToEngine,
+      },
       (client) =>
         client.organizations.getOrganizationMembershipList({ organizationId, userId: [userId], limit: 1 }),
       (answer) => {

@@ -23,3 +23,8 @@ export function whereOf(settings: ClerkSettings): string {
   const kind = instanceKindOf(settings.secretKey);
   return kind === "unknown" ? "in this Clerk instance" : `in this ${kind} instance`;
 }
+
+/** Reports a lookup's progress (a wait before retrying) to the engine, which shows it as an info message. */
+export function reportToEngine(text: string): void {
+  void pulumi.log.info(text);
+}

@@ -3,7 +3,7 @@ import { listData } from "../clerk/answers";
 import { callClerk } from "../clerk/call";
 import { lookupFailed } from "../core/errors";
 import { kinds } from "../core/kinds";
-import { lookupSettings, whereOf } from "./settings";
+import { lookupSettings, reportToEngine, whereOf } from "./settings";
 
 /** What `getUser` looks for: exactly one of an email address, an external id or a username. */
 export type GetUserArgs =
@@ -68,7 +68,7 @@ export async function getUser(args: GetUserArgs): Promise<GetUserResult> {
   };
   const { users, totalCount } = await callClerk(
     settings,
-    { operation: "look up", spec: kinds.user, ids: {}, label },
+    { operation: "look up", spec: kinds.user, ids: {}, label, report: reportToEngine },
     (client) => client.users.getUserList({ ...filter, limit: pageSize }),
     (answer) => ({
       users: listData(answer, "a user list").map(userOf),

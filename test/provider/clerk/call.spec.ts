@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startEmulator } from "../../../emulator";
-import { callClerk, retryDelay } from "../../../provider/clerk/call";
+import { callClerk, reportWait, retryDelay } from "../../../provider/clerk/call";
 import { resolveSettings } from "../../../provider/clerk/settings";
 import { kinds } from "../../../provider/core/kinds";
 import type { AttemptFailure } from "../../../provider/core/errors";
@@ -51,6 +51,35 @@ describe("call", () => {
       for (const status of [400, 401, 403, 404, 409, 422]) {
         assert.equal(retryDelay(failure(status), 1), undefined, String(status));
       }
+    });
+  });
+
+  describe("reportWait", () => {
+    it("names a list request by what it serves, never by its placeholder ids, and the wait and attempt", () => {
+      const lines: string[] = [];
+      reportWait(
+        {
+          operation: "read metadata",
+          spec: kinds.user,
+          ids: { userId: "\u2063batched\u2063" },
+          progressLabel: "UserMetadata: one list request for 40 users",
+          report: (line) => lines.push(line),
+        },
+        {
+          status: undefined,
+          code: undefined,
+          message: "m",
+          longMessage: undefined,
+          traceId: undefined,
+          retryAfter: undefined,
+        },
+        3,
+        4200,
+        6,
+      );
+      assert.deepEqual(lines, [
+        "UserMetadata: one list request for 40 users: read metadata: no answer came; retrying in 5 s (attempt 4 of 6)",
+      ]);
     });
   });
 
