@@ -72,7 +72,9 @@ export function validateMetadata(
     if (bytes > metadataLimits.maxBytes) {
       scan.failures.push({
         property,
-        reason: `is ${bytes} bytes of JSON; Clerk allows at most ${metadataLimits.maxBytes} bytes per metadata field`,
+        reason:
+          `is ${bytes} bytes of JSON, over this provider's check of at most ${metadataLimits.maxBytes} bytes per field: ` +
+          'Clerk documents only "Metadata is limited to 8KB maximum", not whether per field or for all fields together',
       });
     }
   }

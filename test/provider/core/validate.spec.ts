@@ -206,6 +206,12 @@ describe("validate", () => {
       assert.deepEqual(metadataFailures(fits), []);
       const over = { s: "x".repeat(8193 - '{"s":""}'.length) };
       rejects(metadataFailures(over), "publicMetadata", /8193 bytes.*at most 8192 bytes/);
+      // What Clerk documents, as the README says it: the limit, and that whether it counts per field is unsaid.
+      rejects(
+        metadataFailures(over),
+        "publicMetadata",
+        /Clerk documents only "Metadata is limited to 8KB maximum", not whether per field or for all fields together$/,
+      );
     });
 
     it("counts multi-byte UTF-8 characters in bytes, not characters", () => {
