@@ -128,13 +128,21 @@ export class Store {
     this.lastTime = Math.max(this.lastTime, ...times);
   }
 
-  /** Adds seed data through the same validation as the API; throws on the first invalid entry. */
+  /**
+   * Adds seed data through the same validation as the API; throws on the first invalid entry,
+   * including an id that is not shaped like Clerk's (`user_` or `org_` and letters and digits), so
+   * a test never builds on an id that no real instance could hold.
+   */
   seed(seed: SeedData): void {
     for (const user of seed.users ?? []) {
+      if (user.id !== undefined) requireClerkShapedId(user.id, "user");
       const { email_address: email, ...rest } = user;
       this.createUser({ ...rest, email_addresses: email ? [email] : [] });
     }
-    for (const org of seed.organizations ?? []) this.createOrganization(org);
+    for (const org of seed.organizations ?? []) {
+      if (org.id !== undefined) requireClerkShapedId(org.id, "org");
+      this.createOrganization(org);
+    }
     for (const m of seed.memberships ?? []) {
       const metadata: MetadataUpdate = {};
       if (m.public_metadata) metadata.public_metadata = m.public_metadata;
@@ -480,4 +488,12 @@ function applyMetadata<T extends Partial<Record<MetadataField, StoredMetadata>>>
     next[field] = result as T[typeof field];
   }
   return next;
+}
+
+/** Throws, naming the id, unless it is `<prefix>_` followed by letters and digits, as Clerk's ids are. */
+function requireClerkShapedId(id: string, prefix: "user" | "org"): void {
+  if (!new RegExp(`^${prefix}_[A-Za-z0-9]+$`).test(id))
+    throw new Error(
+      `seed: ${JSON.stringify(id)} is not shaped like a Clerk ${prefix === "user" ? "user" : "organization"} id (${prefix}_ followed by letters and digits)`,
+    );
 }

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { startEmulator } from "../../emulator";
+import { startEmulator, type SeedData } from "../../emulator";
 import { clientFor } from "./helpers";
 
 describe("emulator persistence and CLI", () => {
@@ -54,6 +54,21 @@ describe("emulator persistence and CLI", () => {
   });
 
   describe("startEmulator({ seed })", () => {
+    it("refuses seed ids that are not shaped like Clerk's, naming the id", async () => {
+      for (const [seed, id] of [
+        [{ users: [{ id: "user-ada" }] }, "user-ada"],
+        [{ users: [{ id: "ada" }] }, "ada"],
+        [{ users: [{ id: "user_ada/evil" }] }, "user_ada/evil"],
+        [{ organizations: [{ id: "org_acme corp", name: "Acme" }] }, "org_acme corp"],
+        [{ organizations: [{ id: "user_acme", name: "Acme" }] }, "user_acme"],
+      ] as [SeedData, string][]) {
+        await assert.rejects(
+          startEmulator({ seed }),
+          new RegExp(`"${id.replace("/", "\\/")}" is not shaped like a Clerk (user|organization) id`),
+        );
+      }
+    });
+
     it("creates seeded users, organizations and memberships with given or generated ids", async () => {
       const emulator = await startEmulator({
         seed: {
