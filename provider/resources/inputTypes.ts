@@ -94,8 +94,12 @@ export type MetadataInput<T> = pulumi.Input<
 
 /**
  * The output type of one metadata field (what Clerk holds at the owned paths): a JSON object whose
- * declared keys, when present, have the types `T` gives them.
+ * declared keys, when present, have the types `T` gives them. Spelled out as one object type, so
+ * an editor shows the app's keys (`{ [key: string]: JsonValue; plan?: "free" | "pro" }`).
  */
 export type MetadataOutput<T> = keyof DeclaredKeys<T> extends never
   ? JsonObject
-  : Partial<DeclaredKeys<T>> & JsonObject;
+  : SpelledOut<Partial<DeclaredKeys<T>> & JsonObject>;
+
+/** `T` as one object type with its properties listed, rather than the aliases it was built from. */
+type SpelledOut<T> = T extends infer O ? { [K in keyof O]: O[K] } : never;

@@ -59,7 +59,7 @@ export class OrganizationMembershipMetadata<
 
   constructor(
     name: string,
-    args: OrganizationMembershipMetadataArgs<NoInfer<Public>, NoInfer<Private>>,
+    args: OrganizationMembershipMetadataArgs<Public, Private>,
     opts?: pulumi.CustomResourceOptions,
   ) {
     super(

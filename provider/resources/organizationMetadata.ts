@@ -55,7 +55,7 @@ export class OrganizationMetadata<
 
   constructor(
     name: string,
-    args: OrganizationMetadataArgs<NoInfer<Public>, NoInfer<Private>>,
+    args: OrganizationMetadataArgs<Public, Private>,
     opts?: pulumi.CustomResourceOptions,
   ) {
     super(

@@ -60,7 +60,7 @@ export class UserMetadata<
 
   constructor(
     name: string,
-    args: UserMetadataArgs<NoInfer<Public>, NoInfer<Private>, NoInfer<Unsafe>>,
+    args: UserMetadataArgs<Public, Private, Unsafe>,
     opts?: pulumi.CustomResourceOptions,
   ) {
     super(
