@@ -62,3 +62,6 @@ process.on("message", (message: CommandMessage) => {
     (error: unknown) => process.send?.({ id: message.id, error: String(error) }),
   );
 });
+
+// The bench is this process's only user: when it goes (finished, killed, crashed), so does the emulator.
+process.on("disconnect", () => process.exit(0));

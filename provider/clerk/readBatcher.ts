@@ -34,8 +34,11 @@
  * of them at once would split every batch in two (a lone GET, then the rest). So when a request
  * of a lane finishes and answered k reads, the lane holds its queued reads until k more reads of
  * the same operation have arrived in this process (in any lane: the engine's next steps may be of
- * another scope), or {@link catchUpMs} have passed, whichever comes first. A read that finds its
- * lane idle, with no request just finished, is never held.
+ * another scope), or no read of the operation arrived for {@link catchUpQuietMs} (the engine has
+ * nothing more to send), or {@link catchUpMaxMs} have passed, whichever comes first. The quiet
+ * period follows the pace of arrivals, so a busy host that takes its time to hand over the
+ * engine's reads still gathers them. A read that finds its lane idle, with no request just
+ * finished, is never held.
  */
 import type { ClerkClient } from "@clerk/backend";
 import {
@@ -59,10 +62,13 @@ export const maxIdsPerList = 100;
 export const maxListsInFlight = 1;
 
 /**
- * The longest a lane holds its queued reads after a request finished, waiting for the reads the
- * engine starts in reply (see Catch-up above). Only reads queued during a run of reads wait it.
+ * A lane holding its queued reads after a request (see Catch-up above) lets them go once no read
+ * of the operation arrived for this long. Only reads queued during a run of reads wait it.
  */
-export const catchUpMs = 50;
+export const catchUpQuietMs = 100;
+
+/** The longest a lane holds its queued reads after a request, however steadily reads arrive. */
+export const catchUpMaxMs = 1000;
 
 /** How one kind reads a batch with a list request, and one entity on its own. */
 export interface ListReader {
@@ -114,7 +120,7 @@ interface Lane {
   /** True while a send is scheduled for the end of this turn of the event loop. */
   scheduled: boolean;
   /** Set while the lane catches up after a request: the arrival count that releases it, and the timer that does at the latest. */
-  held?: { until: number; timer: NodeJS.Timeout };
+  held?: { until: number; deadline: number; timer: NodeJS.Timeout };
 }
 
 /** A string key, not a symbol: Pulumi serializes symbols by value, which would split the lanes. */
@@ -137,8 +143,19 @@ function arrive(operation: string): void {
   const { byKey, arrivals } = lanes();
   const count = (arrivals.get(operation) ?? 0) + 1;
   arrivals.set(operation, count);
-  for (const [laneKey, lane] of byKey)
-    if (lane.operation === operation && lane.held && count >= lane.held.until) release(laneKey, lane);
+  for (const [laneKey, lane] of byKey) {
+    if (lane.operation !== operation || !lane.held) continue;
+    if (count >= lane.held.until) release(laneKey, lane);
+    else waitQuietly(laneKey, lane);
+  }
+}
+
+/** (Re)starts the held lane's timer: the quiet period, cut short by the hold's deadline. */
+function waitQuietly(laneKey: string, lane: Lane): void {
+  const held = lane.held!;
+  clearTimeout(held.timer);
+  const wait = Math.max(0, Math.min(catchUpQuietMs, held.deadline - performance.now()));
+  held.timer = setTimeout(() => release(laneKey, lane), wait);
 }
 
 /** Ends a lane's catch-up: its queued reads go at the end of this turn; an idle lane is forgotten. */
@@ -218,7 +235,9 @@ function catchUpOnFirstAnswer(laneKey: string, lane: Lane, batch: Batch): void {
     const awaited = Math.min(batch.waiting.length, maxIdsPerList - queued);
     if (awaited <= 0 || lane.held) return;
     const arrived = lanes().arrivals.get(lane.operation) ?? 0;
-    lane.held = { until: arrived + awaited, timer: setTimeout(() => release(laneKey, lane), catchUpMs) };
+    const deadline = performance.now() + catchUpMaxMs;
+    lane.held = { until: arrived + awaited, deadline, timer: setTimeout(() => undefined, 0) };
+    waitQuietly(laneKey, lane);
   };
   for (const waiting of batch.waiting) {
     const { resolve, reject } = waiting;
