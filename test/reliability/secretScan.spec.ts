@@ -196,7 +196,10 @@ describe("reliability: no secret leaves through the provider or the CLI", functi
       }),
     );
     assert.equal(bad.ok, false);
-    assert.match(bad.errors.join("\n"), /resource 'oversized' has a problem: privateMetadata: is \d+ bytes of JSON/);
+    assert.match(
+      bad.errors.join("\n"),
+      /resource 'oversized' has a problem: privateMetadata: is \d+ bytes of JSON/,
+    );
 
     // failing runs: Clerk answers 500 until the retries run out, for writes, reads and deletes
     emulator.inject({ status: 500, count: 1000 });
