@@ -2,10 +2,10 @@ import type { ClerkClient } from "@clerk/backend";
 import {
   clerkCallFailed,
   describeSubject,
+  isPackageError,
   keepMessage,
   messageOf,
   unexpectedAnswer,
-  UnexpectedAnswerError,
   type AttemptFailure,
   type CallContext,
 } from "../core/errors";
@@ -55,7 +55,7 @@ export async function callClerk<T>(
         throw unexpectedAnswer(context, messageOf(error), settings.secretKey);
       }
     } catch (error) {
-      if (error instanceof UnexpectedAnswerError) throw error;
+      if (isPackageError(error, "UnexpectedAnswerError")) throw error;
       // An attempt that only timed out because the time bound cut it short says nothing about
       // Clerk: report Clerk's last real answer (status, code, trace id) rather than a "timeout".
       const cutShort = error instanceof TimeoutError && timeoutMs < settings.requestTimeoutMs;

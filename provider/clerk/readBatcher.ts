@@ -44,6 +44,8 @@ import type { ClerkClient } from "@clerk/backend";
 import {
   ClerkOperationError,
   entityNotFound,
+  isClerkOperationError,
+  isPackageError,
   messageOf,
   unexpectedAnswer,
   UnexpectedAnswerError,
@@ -428,9 +430,9 @@ export function forOwnEntity(error: unknown, reader: ListReader, key: string, sh
   const message = messageOf(error);
   if (!message.includes(batchMarker)) return error;
   const own = `${message.split(batchMarker).join(key)}${sharedNote(reader, shared)}`;
-  if (error instanceof UnexpectedAnswerError) return new UnexpectedAnswerError(own);
+  if (isPackageError(error, "UnexpectedAnswerError")) return new UnexpectedAnswerError(own);
   const e = error as { status?: unknown; code?: unknown; traceId?: unknown };
-  if (error instanceof ClerkOperationError || typeof e.status === "number" || e.status === undefined)
+  if (isClerkOperationError(error) || typeof e.status === "number" || e.status === undefined)
     return new ClerkOperationError(own, {
       status: typeof e.status === "number" ? e.status : undefined,
       code: typeof e.code === "string" ? e.code : undefined,

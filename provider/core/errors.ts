@@ -342,15 +342,31 @@ export function nonJsonDeclaration(resource: string, failures: CheckFailure[]): 
 }
 
 /**
+ * True when `error` is one of this package's errors named `name` (`"ClerkOperationError"`,
+ * `"UnexpectedAnswerError"`, …), whichever copy of the package made it. Serialized by value, each
+ * resource kind's provider carries its own copy of these classes, and reads shared between them
+ * (`readBatcher.ts`) hand one copy's error to another: `instanceof` would say no. The name is an
+ * own property of every instance (set in each constructor), so it survives any copy.
+ */
+export function isPackageError(error: unknown, name: string): boolean {
+  return typeof error === "object" && error !== null && (error as { name?: unknown }).name === name;
+}
+
+/** True for a {@link ClerkOperationError} of any copy of the package (see {@link isPackageError}). */
+export function isClerkOperationError(error: unknown): error is ClerkOperationError {
+  return error instanceof ClerkOperationError || isPackageError(error, "ClerkOperationError");
+}
+
+/**
  * True for an error that says the entity does not exist: Clerk's own 404, carrying the
  * {@link clerkNotFoundCode} code, from a URL not suspected of being wrong. Any other 404 is false,
  * so it never drops a resource from state or counts a delete as done. A `ClerkOperationError` is
- * checked as such: serialized by value, it is not an `Error` (see {@link keepMessage}).
+ * recognized whichever copy of the package made it (see {@link isPackageError}).
  */
 export function isNotFound(error: unknown): boolean {
   const e = error as { status?: unknown; code?: unknown; suspectApiUrl?: unknown } | null;
   return (
-    (error instanceof Error || error instanceof ClerkOperationError) &&
+    (error instanceof Error || isClerkOperationError(error)) &&
     e?.status === 404 &&
     e.code === clerkNotFoundCode &&
     e.suspectApiUrl !== true
@@ -404,7 +420,7 @@ function notFoundHint(spec: KindSpec, ids: EntityIds, secretKey: string): string
  * speaks of a size or limit. Clerk documents neither the code nor whether the 8 KB is per field.
  */
 export function isMetadataTooLarge(error: unknown): boolean {
-  if (!(error instanceof ClerkOperationError)) return false;
+  if (!isClerkOperationError(error)) return false;
   if (error.status === 413) return true;
   if (error.status === undefined || error.status < 400 || error.status >= 500) return false;
   return /metadata/i.test(error.message) && /(limit|exceed|too large|size|8\s?kb)/i.test(error.message);

@@ -127,6 +127,24 @@ describe("errors", () => {
       assert.equal(isNotFound({ status: 404 }), false);
     });
 
+    it("recognizes the 404 of another copy of the package (a provider serialized by value, not an Error), and no look-alike", () => {
+      // What another kind's provider copy hands over through a shared read: its own class, whose
+      // instances are no `Error` of this copy (the case a refresh met through the real CLI).
+      function OtherCopy(this: Record<string, unknown>) {
+        this.name = "ClerkOperationError";
+        this.message = "UserMetadata userId=user_9: read metadata failed with HTTP 404";
+        this.status = 404;
+        this.code = "resource_not_found";
+        this.suspectApiUrl = false;
+      }
+      const foreign = new (OtherCopy as unknown as new () => object)();
+      assert.equal(foreign instanceof Error, false);
+      assert.equal(isNotFound(foreign), true);
+      assert.equal(isNotFound({ ...foreign, suspectApiUrl: true }), false);
+      assert.equal(isNotFound({ ...foreign, name: "SomethingElse" }), false);
+      assert.equal(isNotFound({ status: 404, code: "resource_not_found" }), false);
+    });
+
     it("never takes a 404 without Clerk's error body as gone, and says which URL to check", () => {
       for (const code of [undefined, "not_found", "Not Found"]) {
         const error = clerkCallFailed(
