@@ -21,6 +21,25 @@ import type { OperationResult, StackState } from "./types";
 
 const repoRoot = path.resolve(__dirname, "..");
 
+/**
+ * Each program run gets gRPC connections of its own. The Automation API runs every inline
+ * program in this process, and the SDK's clients share grpc-js's process-wide subchannel pool,
+ * keyed by address: a new run's monitor on a port an earlier run used can meet that run's dead
+ * connection state, and the program's first call fails with UNAVAILABLE ("No connection
+ * established"). The inline language server takes UNAVAILABLE from a program as success
+ * (sdk/nodejs/automation/server.ts, `LanguageServer.run`, v3.248.0), so the engine would delete
+ * every resource of the stack (seen in the full suite: a conflict test lost its keys).
+ */
+function ownConnectionsPerRun(): void {
+  const settings = require("@pulumi/pulumi/runtime/settings") as {
+    grpcChannelOptions: Record<string, unknown>;
+    grpcClientOptions: Record<string, unknown>;
+  };
+  settings.grpcChannelOptions["grpc.use_local_subchannel_pool"] = 1;
+  settings.grpcClientOptions["grpc.use_local_subchannel_pool"] = 1;
+}
+ownConnectionsPerRun();
+
 /** A program as the Automation API runs it inline; what it returns becomes the stack's outputs. */
 export type Program = () => unknown;
 
