@@ -161,18 +161,19 @@ export async function createStack(options: StackOptions): Promise<Stack> {
   }
 
   const parallel = options.parallel ? { parallel: options.parallel } : {};
+  /** The Automation API options of a preview or an update of `program`. */
+  const planArgs = (program: Program, opts: PlanOptions) => ({
+    ...parallel,
+    refresh: opts.refresh,
+    expectNoChanges: opts.expectNoChanges,
+    diff: opts.diff,
+    program: program as never,
+  });
 
   const preview = (program: Program, opts: PlanOptions = {}) => {
     workspace.program = program as never;
     return run("preview", async (hooks) => {
-      await auto.preview({
-        ...hooks,
-        ...parallel,
-        refresh: opts.refresh,
-        expectNoChanges: opts.expectNoChanges,
-        diff: opts.diff,
-        program: program as never,
-      });
+      await auto.preview({ ...hooks, ...planArgs(program, opts) });
     });
   };
 
@@ -189,14 +190,7 @@ export async function createStack(options: StackOptions): Promise<Stack> {
           return { ...previewResult, operation: "update" as const, preview: previewResult };
       }
       const result = await run("update", async (hooks) => {
-        const answer = await auto.up({
-          ...hooks,
-          ...parallel,
-          refresh: opts.refresh,
-          expectNoChanges: opts.expectNoChanges,
-          diff: opts.diff,
-          program: program as never,
-        });
+        const answer = await auto.up({ ...hooks, ...planArgs(program, opts) });
         return { outputs: Object.fromEntries(Object.entries(answer.outputs).map(([k, v]) => [k, v.value])) };
       });
       return previewResult ? { ...result, preview: previewResult } : result;

@@ -152,12 +152,17 @@ function arrive(operation: string): void {
   }
 }
 
-/** (Re)starts the held lane's timer: the quiet period, cut short by the hold's deadline. */
+/** Restarts the held lane's timer (see {@link quietTimer}). */
 function waitQuietly(laneKey: string, lane: Lane): void {
   const held = lane.held!;
   clearTimeout(held.timer);
-  const wait = Math.max(0, Math.min(catchUpQuietMs, held.deadline - performance.now()));
-  held.timer = setTimeout(() => release(laneKey, lane), wait);
+  held.timer = quietTimer(laneKey, lane, held.deadline);
+}
+
+/** A timer that releases the lane after the quiet period, cut short by the hold's deadline. */
+function quietTimer(laneKey: string, lane: Lane, deadline: number): NodeJS.Timeout {
+  const wait = Math.max(0, Math.min(catchUpQuietMs, deadline - performance.now()));
+  return setTimeout(() => release(laneKey, lane), wait);
 }
 
 /** Ends a lane's catch-up: its queued reads go at the end of this turn; an idle lane is forgotten. */
@@ -238,8 +243,7 @@ function catchUpOnFirstAnswer(laneKey: string, lane: Lane, batch: Batch): void {
     if (awaited <= 0 || lane.held) return;
     const arrived = lanes().arrivals.get(lane.operation) ?? 0;
     const deadline = performance.now() + catchUpMaxMs;
-    lane.held = { until: arrived + awaited, deadline, timer: setTimeout(() => undefined, 0) };
-    waitQuietly(laneKey, lane);
+    lane.held = { until: arrived + awaited, deadline, timer: quietTimer(laneKey, lane, deadline) };
   };
   for (const waiting of batch.waiting) {
     const { resolve, reject } = waiting;

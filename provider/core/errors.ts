@@ -390,7 +390,6 @@ export function messageOf(error: unknown): string {
 }
 
 /** What a call's messages start with: the resource type and ids, or the lookup's label. */
-/** The resource type and ids, or the lookup's label, that messages about a call start with. */
 export function describeSubject(context: CallContext): string {
   return context.label ?? `${context.spec.resourceType} ${describeIds(context)}`;
 }
