@@ -2,7 +2,7 @@ import { containsUnknown, getOwn, isPlainObject, isUnknown, jsonEqual, type Json
 import type { KindSpec } from "./kinds";
 import type { OwnershipTree } from "./ownership";
 import { withoutNulls } from "./projection";
-import type { MetadataInputs, MetadataOutputs } from "./outputs";
+import { ownershipOfOutputs, type MetadataInputs, type MetadataOutputs, type Ownership } from "./outputs";
 
 /** What a diff decides: whether anything changes, and which identity inputs force a replacement. */
 export interface MetadataDiff {
@@ -26,7 +26,7 @@ export function diffResource(spec: KindSpec, olds: MetadataOutputs, news: Metada
     isUnknown(authoritative) ||
     authoritative !== (olds.authoritative ?? false) ||
     spec.metadataFields.some((field) => containsUnknown(news[field])) ||
-    !sameOwnership(spec, news, olds.ownership ?? {}) ||
+    !sameOwnership(spec, news, ownershipOfOutputs(spec, olds)) ||
     spec.metadataFields.some((field) => fieldDiffers(news[field], olds[field], authoritative === true));
   return { changes, replaces };
 }
@@ -55,7 +55,7 @@ function leavesDiffer(declared: JsonObject, held: unknown): boolean {
 }
 
 /** True when the declared fields own exactly the paths of the recorded ownership, marks included. */
-function sameOwnership(spec: KindSpec, news: MetadataInputs, owned: MetadataOutputs["ownership"]): boolean {
+function sameOwnership(spec: KindSpec, news: MetadataInputs, owned: Ownership): boolean {
   return spec.metadataFields.every((field) => {
     const declared = news[field];
     const tree = getOwn(owned as Record<string, unknown>, field) as OwnershipTree | undefined;

@@ -2,7 +2,7 @@ import type { JsonObject } from "./json";
 import type { KeyPath } from "./keyPaths";
 import type { KindSpec, MetadataField } from "./kinds";
 import { collectLeaves, type OwnershipTree } from "./ownership";
-import type { MetadataInputs, MetadataOutputs } from "./outputs";
+import { ownershipOfOutputs, type MetadataInputs, type MetadataOutputs, type Ownership } from "./outputs";
 import { createPatch, deletePatch, exactPatch, isEmptyPatch, removable, updatePatch } from "./patch";
 import { withoutNulls } from "./projection";
 
@@ -49,7 +49,7 @@ export function planWrite(
   spec: KindSpec,
   canReplace: boolean,
   inputs: MetadataInputs,
-  previouslyOwned: MetadataOutputs["ownership"],
+  previouslyOwned: Ownership,
   keep: FieldPaths = {},
 ): WritePlan {
   if (inputs.authoritative) {
@@ -86,10 +86,10 @@ export function planWrite(
 export function planDelete(
   spec: KindSpec,
   canReplace: boolean,
-  olds: Pick<MetadataOutputs, "authoritative" | "ownership">,
+  olds: MetadataOutputs,
   keep: FieldPaths = {},
 ): WritePlan {
-  const ownership = olds.ownership ?? {};
+  const ownership = ownershipOfOutputs(spec, olds);
   const owned = spec.metadataFields.filter((field) => ownership[field] !== undefined);
   if (olds.authoritative) {
     const fields: FieldObjects = {};

@@ -26,6 +26,7 @@ import {
   idsOf,
   inputsOfOutputs,
   ownershipOfInputs,
+  ownershipOfOutputs,
   type MetadataInputs,
   type MetadataOutputs,
 } from "../core/outputs";
@@ -104,7 +105,7 @@ export async function update(
   const ids = idsOf(spec, news);
   const writerId = olds.writerId ?? newWriterId();
   const held = await write(kind, ids, writerId, "update", (api, keep) =>
-    planWrite(spec, !!api.replace, news, olds.ownership ?? {}, keep),
+    planWrite(spec, !!api.replace, news, ownershipOfOutputs(spec, olds), keep),
   );
   return { outs: outputsAfterWrite(kind, news, held, writerId) };
 }
@@ -151,8 +152,8 @@ export async function read(kind: KindName, id: string, olds: Partial<MetadataOut
   const outs = buildOutputs(
     spec,
     ids,
-    olds.authoritative ?? false,
-    olds.ownership ?? {},
+    olds.authoritative,
+    ownershipOfOutputs(spec, olds),
     held,
     olds.writerId,
   );
@@ -242,12 +243,5 @@ function outputsAfterWrite(
 ): MetadataOutputs {
   const spec = kinds[kind];
   const ownership = ownershipOfInputs(spec, inputs);
-  return buildOutputs(
-    spec,
-    idsOf(spec, inputs),
-    inputs.authoritative ?? false,
-    ownership,
-    held ?? {},
-    writerId,
-  );
+  return buildOutputs(spec, idsOf(spec, inputs), inputs.authoritative, ownership, held ?? {}, writerId);
 }

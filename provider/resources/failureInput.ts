@@ -4,14 +4,16 @@ import { messageOf } from "../core/errors";
 /** The input that carries a failure found in the program process to the resource's `check`. */
 export const failureProperty = "declarationError";
 
-function isDeferred(value: unknown): boolean {
+/** True for an Output or a promise: a value the program does not know yet. */
+export function isDeferred(value: unknown): boolean {
   return pulumi.Output.isInstance(value) || typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
 /**
  * The arguments with every Output or promise made unable to reject (a failed one resolves to
  * `undefined`, with `pulumi.recover`, sdk/nodejs/output.ts, v3.248.0), plus one Output of the
- * first failure among them, in argument order, as a sentence; plain values pass unchanged.
+ * first failure among them, in argument order, as a sentence; plain values pass unchanged, and
+ * arguments that are all plain make no Output at all (`failure` is `undefined`).
  *
  * Why: a resource whose input rejects never registers (sdk/nodejs/runtime/resource.ts
  * `runAsyncResourceOp` re-raises it as an unhandled rejection), and the Automation API's inline
@@ -24,7 +26,7 @@ function isDeferred(value: unknown): boolean {
  */
 export function guardInputs(args: Record<string, unknown>): {
   guarded: Record<string, unknown>;
-  failure: pulumi.Output<string | undefined>;
+  failure: pulumi.Output<string | undefined> | undefined;
 } {
   const guarded: Record<string, unknown> = {};
   const failures: pulumi.Output<string | undefined>[] = [];
@@ -42,7 +44,7 @@ export function guardInputs(args: Record<string, unknown>): {
       ),
     );
   }
-  return { guarded, failure: firstFailure(failures) };
+  return { guarded, failure: failures.length ? firstFailure(failures) : undefined };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { JsonObject } from "../core/json";
 import { formatPath, pathsOverlap, type KeyPath } from "../core/keyPaths";
 import { resourceIdOf, type EntityIds, type KindSpec, type MetadataField } from "../core/kinds";
 import { collectLeaves } from "../core/ownership";
+import { isDeferred } from "./failureInput";
 
 /** One path a resource of the program declares on one entity (the whole field when authoritative). */
 interface Claim {
@@ -79,17 +80,18 @@ type ApplyWithUnknowns = (
  * both resources of such a conflict carry it. It never rejects: the caller hands it to `check`
  * (see `failureInput`), because a rejected input would leave the resource unregistered, and the
  * inline route then deletes it (see registration.ts). Unknown values (preview) cannot conflict yet.
+ *
+ * Arguments that are all plain values (`isDeferred`) claim at once and give a plain promise: no
+ * Output, whose promises the Pulumi runtime tracks, for the common declaration of literals.
  */
 export function leafClaimConflict(
   spec: KindSpec,
   resource: string,
   args: Record<string, unknown>,
-): pulumi.Output<string | undefined> {
+): pulumi.Input<string | undefined> {
   const idNames = spec.idFields.map((f) => f.name);
   const keys = [...idNames, ...spec.metadataFields, "authoritative"];
-  const all = pulumi.all(keys.map((key) => args[key] as pulumi.Input<unknown>));
-  const apply = all.apply.bind(all) as unknown as ApplyWithUnknowns;
-  const verdict = apply(async (values) => {
+  const verdict = async (values: unknown[]): Promise<string | undefined> => {
     if (values.some((value) => pulumi.containsUnknowns(value))) return undefined;
     const ids: EntityIds = Object.fromEntries(idNames.map((key, i) => [key, values[i] as string]));
     const fields = Object.fromEntries(
@@ -98,6 +100,10 @@ export function leafClaimConflict(
     claimPaths(spec, resource, ids, fields, values[keys.length - 1] === true);
     await new Promise((resolve) => setImmediate(resolve));
     return conflictOf(spec, resource, ids)?.message;
-  }, true);
-  return pulumi.unsecret(verdict);
+  };
+  const values = keys.map((key) => args[key]);
+  if (!values.some(isDeferred)) return verdict(values);
+  const all = pulumi.all(values as pulumi.Input<unknown>[]);
+  const apply = all.apply.bind(all) as unknown as ApplyWithUnknowns;
+  return pulumi.unsecret(apply(verdict, true));
 }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MetadataInput, MetadataOutput } from "./inputTypes";
 import type { MetadataProvider } from "../providers/metadataProvider";
 import provider = require("../providers/organizationMembership");
-import { metadataProps, withSecretOutputs } from "./registration";
+import { exposeUndeclared, metadataProps, withSecretOutputs } from "./registration";
 import { kinds } from "../core/kinds";
 
 /** Arguments of `OrganizationMembershipMetadata`; metadata types default to Clerk's global `OrganizationMembership*Metadata` interfaces. */
@@ -62,13 +62,15 @@ export class OrganizationMembershipMetadata<
     args: OrganizationMembershipMetadataArgs<Public, Private>,
     opts?: pulumi.CustomResourceOptions,
   ) {
+    const props = metadataProps(kinds.organizationMembership, name, args as never);
     super(
       organizationMembershipMetadataProvider,
       name,
-      metadataProps(kinds.organizationMembership, name, args as never),
+      props,
       withSecretOutputs(opts),
       "clerk",
       "OrganizationMembershipMetadata",
     );
+    exposeUndeclared(this, kinds.organizationMembership, props);
   }
 }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MetadataInput, MetadataOutput } from "./inputTypes";
 import type { MetadataProvider } from "../providers/metadataProvider";
 import provider = require("../providers/organization");
-import { metadataProps, withSecretOutputs } from "./registration";
+import { exposeUndeclared, metadataProps, withSecretOutputs } from "./registration";
 import { kinds } from "../core/kinds";
 
 /** Arguments of `OrganizationMetadata`; metadata types default to Clerk's global `Organization*Metadata` interfaces. */
@@ -58,13 +58,15 @@ export class OrganizationMetadata<
     args: OrganizationMetadataArgs<Public, Private>,
     opts?: pulumi.CustomResourceOptions,
   ) {
+    const props = metadataProps(kinds.organization, name, args as never);
     super(
       organizationMetadataProvider,
       name,
-      metadataProps(kinds.organization, name, args as never),
+      props,
       withSecretOutputs(opts),
       "clerk",
       "OrganizationMetadata",
     );
+    exposeUndeclared(this, kinds.organization, props);
   }
 }

@@ -6,32 +6,50 @@ import { failureProperty, firstFailure, guardInputs } from "./failureInput";
 import { leafClaimConflict } from "./leafClaims";
 
 /**
- * The properties a resource of kind `spec` registers: its identity inputs, each metadata field
- * (`privateMetadata` wrapped as a secret), `authoritative`, and `declarationError`: the first
- * failure found in the program process (an input Output that rejected, such as a failed lookup,
- * or another resource declaring the same leaf of the same entity), which `check` turns into a
- * check failure. So the resource always registers, and no such failure can make the engine
- * delete it (see `guardInputs`). Throws at once, before anything registers, when the
- * declaration holds values Pulumi cannot carry (see `assertDeclarable`) or when `clerk:secretKey`
- * is set in plain text: a synchronous throw fails the program without the "finished" signal.
+ * The properties a resource of kind `spec` registers: its identity inputs, each declared metadata
+ * field (`privateMetadata` wrapped as a secret), `authoritative` when declared, and
+ * `declarationError`: the first failure found in the program process (an input Output that
+ * rejected, such as a failed lookup, or another resource declaring the same leaf of the same
+ * entity), which `check` turns into a check failure. So the resource always registers, and no
+ * such failure can make the engine delete it (see `guardInputs`). Throws at once, before
+ * anything registers, when the declaration holds values Pulumi cannot carry (see
+ * `assertDeclarable`) or when `clerk:secretKey` is set in plain text: a synchronous throw fails
+ * the program without the "finished" signal.
+ *
+ * Undeclared fields are not registered: the Pulumi runtime makes an Output with four tracked
+ * promises for every registered property (sdk/nodejs/runtime/rpc.ts `transferProperties`,
+ * v3.248.0); {@link exposeUndeclared} gives the resource theirs.
  */
 export function metadataProps(spec: KindSpec, name: string, args: Record<string, unknown>): pulumi.Inputs {
   assertDeclarable(spec, name, args);
   assertSecretKeyIsSecret();
-  const declared: Record<string, unknown> = { authoritative: args.authoritative };
+  const declared: Record<string, unknown> = {};
   for (const field of spec.idFields) declared[field.name] = args[field.name];
-  for (const field of spec.metadataFields) declared[field] = args[field];
+  for (const field of [...spec.metadataFields, "authoritative"])
+    if (args[field] !== undefined) declared[field] = args[field];
   const { guarded, failure } = guardInputs(declared);
-  const props: pulumi.Inputs = {};
-  for (const field of spec.idFields) props[field.name] = guarded[field.name] as pulumi.Input<string>;
-  for (const field of spec.metadataFields) {
-    const value = guarded[field];
-    props[field] = field === "privateMetadata" && value !== undefined ? pulumi.secret(value) : value;
-  }
-  props.authoritative = guarded.authoritative;
+  const props: pulumi.Inputs = { ...guarded };
+  if (props.privateMetadata !== undefined) props.privateMetadata = pulumi.secret(props.privateMetadata);
   const conflict = leafClaimConflict(spec, `${spec.resourceType} "${name}"`, guarded);
-  props[failureProperty] = firstFailure([failure, conflict]);
+  props[failureProperty] = failure ? firstFailure([failure, pulumi.output(conflict)]) : conflict;
   return props;
+}
+
+/**
+ * Gives a registered resource an Output for each metadata field and `authoritative` that it did
+ * not declare (see {@link metadataProps}): `undefined` for a field, `false` for `authoritative`,
+ * as the outputs hold them, known once the resource is registered and depending on it.
+ */
+export function exposeUndeclared(
+  resource: pulumi.CustomResource,
+  spec: KindSpec,
+  props: pulumi.Inputs,
+): void {
+  const missing = (key: string) => !Object.prototype.hasOwnProperty.call(props, key);
+  const own = resource as unknown as Record<string, unknown>;
+  for (const field of spec.metadataFields)
+    if (missing(field)) own[field] = resource.urn.apply(() => undefined);
+  if (missing("authoritative")) own.authoritative = resource.urn.apply(() => false);
 }
 
 /** The options every resource registers with: the caller's, plus `privateMetadata` and `ownership` as secret outputs. */

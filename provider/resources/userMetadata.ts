@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MetadataInput, MetadataOutput } from "./inputTypes";
 import type { MetadataProvider } from "../providers/metadataProvider";
 import provider = require("../providers/user");
-import { metadataProps, withSecretOutputs } from "./registration";
+import { exposeUndeclared, metadataProps, withSecretOutputs } from "./registration";
 import { kinds } from "../core/kinds";
 
 /** Arguments of `UserMetadata`; metadata types default to Clerk's global `User*Metadata` interfaces. */
@@ -63,13 +63,8 @@ export class UserMetadata<
     args: UserMetadataArgs<Public, Private, Unsafe>,
     opts?: pulumi.CustomResourceOptions,
   ) {
-    super(
-      userMetadataProvider,
-      name,
-      metadataProps(kinds.user, name, args as never),
-      withSecretOutputs(opts),
-      "clerk",
-      "UserMetadata",
-    );
+    const props = metadataProps(kinds.user, name, args as never);
+    super(userMetadataProvider, name, props, withSecretOutputs(opts), "clerk", "UserMetadata");
+    exposeUndeclared(this, kinds.user, props);
   }
 }

@@ -45,9 +45,9 @@ describe("lifecycle: secrets", () => {
     assertOk(await stack.up(program(vipCode), { skipPreview: true }));
     const state = await stack.state();
     assert.deepEqual(state.resources.map((r) => r.name).sort(), ["acme", "acme-sam", "alexis"]);
-    // Only privateMetadata (and the recorded ownership) are secret unless the program makes another one secret.
-    for (const r of state.resources)
-      assert.deepEqual(r.secretOutputs, ["ownership", "privateMetadata"], r.name);
+    // Only privateMetadata is secret unless the program makes another field secret. (The owned
+    // paths are stored, as a secret, only after drift: see the next test.)
+    for (const r of state.resources) assert.deepEqual(r.secretOutputs, ["privateMetadata"], r.name);
     // The input is a secret too (`pulumi.secret`): the export wraps it as one.
     const exported = (
       state.raw as { deployment: { resources: { urn: string; inputs?: Record<string, unknown> }[] } }
@@ -157,6 +157,34 @@ describe("lifecycle: secrets", () => {
       }
       assert.equal(text.includes(world.emulator.secretKey), false, `secret key in ${where}`);
     }
+  });
+
+  it("stores the owned paths a drifted resource must remember as a secret, so private key names stay out of plaintext", async () => {
+    const stack = await world.stack();
+    // Key names are no values, yet they can tell what a private field holds.
+    const vault = () =>
+      void new clerk.UserMetadata("alexis", {
+        userId: "user_alexis",
+        privateMetadata: { PRIVKEY_vault: { PRIVKEY_pin: vipCode } },
+      });
+    const storedOwnership = async () =>
+      (await stack.state()).resources.find((r) => r.name === "alexis")?.outputs.ownership;
+    assertOk(await stack.up(vault, { skipPreview: true }));
+    // Clerk holds what was declared, so the outputs imply the owned paths: nothing more is stored.
+    assert.equal(await storedOwnership(), undefined);
+
+    // The key vanishes in Clerk: only the recorded ownership still knows it is owned.
+    await world.clerk().users.updateUserMetadata("user_alexis", { privateMetadata: { PRIVKEY_vault: null } });
+    assertOk(await stack.refresh());
+    assert.deepEqual(await storedOwnership(), { privateMetadata: { PRIVKEY_vault: { PRIVKEY_pin: "set" } } });
+    const backend = readAll(stack.backendDir);
+    assert.match(backend, /"ownership":\s*\{\s*"4dabf18193072939515e22adb298388d"/);
+    assert.equal(backend.includes("PRIVKEY_"), false, "a private key name in the backend's files");
+
+    // `up --refresh` writes it back, and the outputs imply the ownership again.
+    assertOk(await stack.up(vault, { refresh: true, skipPreview: true }));
+    assert.deepEqual(world.user("user_alexis").private.PRIVKEY_vault, { PRIVKEY_pin: vipCode });
+    assert.equal(await storedOwnership(), undefined);
   });
 
   const acme = () =>

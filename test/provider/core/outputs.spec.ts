@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { kinds } from "../../../provider/core/kinds";
-import { buildOutputs, declaredFields, idsOf, ownershipOfInputs } from "../../../provider/core/outputs";
+import {
+  buildOutputs,
+  declaredFields,
+  idsOf,
+  ownershipOfInputs,
+  ownershipOfOutputs,
+} from "../../../provider/core/outputs";
 
 describe("state", () => {
   describe("declaredFields", () => {
@@ -56,15 +62,52 @@ describe("state", () => {
       assert.deepEqual(outputs, {
         userId: "user_1",
         authoritative: false,
-        ownership: { publicMetadata: { plan: "set", legacy: "absent" } },
         publicMetadata: { plan: "free", legacy: null },
       });
     });
 
-    it("keeps the ownership when Clerk holds nothing, so a vanished key stays owned", () => {
+    it("stores no ownership when the projected fields imply it, and reads it back from them", () => {
+      const outputs = buildOutputs(kinds.user, { userId: "user_1" }, undefined, ownership, {
+        publicMetadata: { plan: "pro" },
+      });
+      assert.deepEqual(outputs, { userId: "user_1", publicMetadata: { plan: "pro", legacy: null } });
+      assert.deepEqual(ownershipOfOutputs(kinds.user, outputs), ownership);
+    });
+
+    it("stores the ownership when Clerk holds nothing, so a vanished key stays owned", () => {
       const outputs = buildOutputs(kinds.user, { userId: "user_1" }, false, ownership, {});
       assert.deepEqual(outputs.ownership, ownership);
       assert.deepEqual(outputs.publicMetadata, { legacy: null });
+      assert.deepEqual(ownershipOfOutputs(kinds.user, outputs), ownership);
+    });
+
+    it("stores the ownership when a key declared absent is held again", () => {
+      const outputs = buildOutputs(kinds.user, { userId: "user_1" }, false, ownership, {
+        publicMetadata: { plan: "pro", legacy: "back" },
+      });
+      assert.deepEqual(ownershipOfOutputs(kinds.user, outputs), ownership);
+    });
+
+    it("stores the ownership when an owned leaf now holds an object", () => {
+      const outputs = buildOutputs(kinds.user, { userId: "user_1" }, false, ownership, {
+        publicMetadata: { plan: { tier: "pro" } },
+      });
+      assert.deepEqual(outputs.publicMetadata, { plan: { tier: "pro" }, legacy: null });
+      assert.deepEqual(ownershipOfOutputs(kinds.user, outputs), ownership);
+    });
+
+    it("records an empty declared field as owning nothing, with no stored ownership", () => {
+      const outputs = buildOutputs(
+        kinds.user,
+        { userId: "user_1" },
+        undefined,
+        { privateMetadata: {} },
+        {
+          privateMetadata: { app: 1 },
+        },
+      );
+      assert.deepEqual(outputs, { userId: "user_1", privateMetadata: {} });
+      assert.deepEqual(ownershipOfOutputs(kinds.user, outputs), { privateMetadata: {} });
     });
 
     it("keeps the whole field when authoritative", () => {

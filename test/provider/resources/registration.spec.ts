@@ -52,6 +52,34 @@ describe("resources", () => {
       for (const r of registered) assert.equal(typeof r.inputs.__provider, "string");
     });
 
+    it("registers only what is declared, and still gives each undeclared field and authoritative an Output", async () => {
+      let user: UserMetadata | undefined;
+      let whole: OrganizationMetadata | undefined;
+      const registered = await register(() => [
+        (user = new UserMetadata("alexis", { userId: "user_1", publicMetadata: { beta: true } })),
+        (whole = new OrganizationMetadata("acme", {
+          organizationId: "org_1",
+          privateMetadata: { crm: "c_1" },
+          authoritative: true,
+        })),
+      ]);
+      const inputsOf = (name: string) => Object.keys(registered.find((r) => r.name === name)!.inputs).sort();
+      assert.deepEqual(inputsOf("alexis"), ["__provider", "publicMetadata", "userId"]);
+      assert.deepEqual(inputsOf("acme"), [
+        "__provider",
+        "authoritative",
+        "organizationId",
+        "privateMetadata",
+      ]);
+      const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+      assert.deepEqual(await value(user!.publicMetadata), { beta: true });
+      assert.equal(await value(user!.privateMetadata), undefined);
+      assert.equal(await value(user!.unsafeMetadata), undefined);
+      assert.equal(await value(user!.authoritative), false);
+      assert.equal(await value(whole!.authoritative), true);
+      assert.equal(await value(whole!.publicMetadata), undefined);
+    });
+
     it("resolves an Output nested anywhere inside a metadata object", async () => {
       const [user] = await register(() => [
         new UserMetadata("alexis", {
