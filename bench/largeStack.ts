@@ -33,9 +33,11 @@ export interface LargeStackOptions {
 type Operation = "up" | "no-change up" | "preview --refresh" | "destroy";
 const operations: readonly Operation[] = ["up", "no-change up", "preview --refresh", "destroy"];
 
-/** One stack of the comparison: its label, stack, program and emulator latency, and each operation's timing. */
+/** One stack of the comparison: its label, role, stack, program and emulator latency, and each operation's timing. */
 interface Contender {
   label: string;
+  /** The no-op provider, the package at no latency, or the package at `latencyMs`. */
+  role: "noop" | "package" | "package-latency";
   stack: Stack;
   program: () => void;
   latencyMs: number;
@@ -80,11 +82,12 @@ function phases(op: TimedOperation): string {
 
 /**
  * Figure 4. The same program of N resources (users, organizations, memberships; `mixedStack.ts`)
- * runs through Pulumi's CLI on three stacks: the package loaded from the packed tarball with the
- * emulator answering at once, the same with 30 ms of latency per request, and the no-op provider
- * (the engine's floor for this program shape). `up` (the CLI's preview, then the update),
- * a no-change `up`, `preview --refresh` and `destroy` run in that order, each operation on the
- * three stacks one after the other, so that the load of the machine weighs on all three alike.
+ * runs through Pulumi's CLI on five stacks: the no-op provider (the engine's floor for this
+ * program shape) and the package loaded from the packed tarball with the emulator answering at
+ * once, twice each, and the package with 30 ms of latency per request. `up` (the CLI's preview,
+ * then the update), a no-change `up`, `preview --refresh` and `destroy` run in that order, each
+ * operation on the five stacks one after the other, so that the load of the machine weighs on
+ * all alike; the comparison takes each contender's faster run.
  * Then a new stack of the package `up`s the N creates with the emulator limited to 100 requests
  * per 10 s and `clerk:rateLimit` at `100/10s`, against the floor those requests set.
  */
@@ -97,22 +100,36 @@ export async function measureLargeStack(options: LargeStackOptions): Promise<Fig
   const noop = noopClasses(scratch);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clerk-metadata-bench-large-"));
   const figures: Figure[] = [];
-  const open = async (name: string, program: () => void, latency: number): Promise<Contender> => ({
+  const open = async (
+    name: string,
+    role: Contender["role"],
+    classes: typeof ours,
+    latency: number,
+  ): Promise<Contender> => ({
     label: name,
+    role,
     stack: await openBenchStack({ dir: path.join(dir, name), scratch, emulator }),
-    program,
+    // Each stack owns its own leaves (`bench.<name>`), so stacks never claim each other's keys.
+    program: mixedProgram(shape, classes, name.replace(/\W/g, "")),
     latencyMs: latency,
     timings: {},
   });
   try {
     await emulator.setRateLimit(false);
     await emulator.clearFaults();
-    const floor = await open("noop", mixedProgram(shape, noop, "noop"), 0);
-    const fast = await open("package", mixedProgram(shape, ours, "fast"), 0);
-    const slow = await open("package-latency", mixedProgram(shape, ours, "slow"), latencyMs);
+    // Two rounds of the no-op provider and the package at no latency, in the order A B C B A so a
+    // machine that slows down or speeds up during the section weighs on both alike; each figure
+    // takes the faster of a contender's two runs (the least disturbed one).
+    const contenders = [
+      await open("noop", "noop", noop, 0),
+      await open("package", "package", ours, 0),
+      await open("package-latency", "package-latency", ours, latencyMs),
+      await open("package-2", "package", ours, 0),
+      await open("noop-2", "noop", noop, 0),
+    ];
     const checkpoints: Record<string, number | undefined> = {};
     for (const operation of operations) {
-      for (const contender of [floor, fast, slow]) {
+      for (const contender of contenders) {
         console.error(`bench:   ${operation}, ${contender.label}…`);
         if (contender.latencyMs) await emulator.inject({ latencyMs: contender.latencyMs });
         try {
@@ -128,17 +145,23 @@ export async function measureLargeStack(options: LargeStackOptions): Promise<Fig
       }
     }
 
+    /** The faster of a role's runs of `operation`. */
+    const best = (role: Contender["role"], operation: Operation): TimedOperation =>
+      contenders
+        .filter((c) => c.role === role)
+        .map((c) => c.timings[operation]!)
+        .reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
     for (const operation of operations) {
-      const base = floor.timings[operation]!;
-      const at0 = fast.timings[operation]!;
-      const at30 = slow.timings[operation]!;
+      const base = best("noop", operation);
+      const at0 = best("package", operation);
+      const at30 = best("package-latency", operation);
       const ratio = at0.wallMs / base.wallMs;
       const failed = base.failures + at0.failures;
       figures.push(
         atMost(
           {
             section,
-            name: `${operation}: package / no-op provider, no latency`,
+            name: `${operation}: package / no-op provider, no latency, faster of 2 runs each`,
             value: `${formatSeconds(at0.wallMs)} / ${formatSeconds(base.wallMs)} = ${ratio.toFixed(2)}×`,
             raw: {
               package: summary(at0),
@@ -163,16 +186,18 @@ export async function measureLargeStack(options: LargeStackOptions): Promise<Fig
         }),
       );
     }
-    const noChange = fast.timings["no-change up"]!;
+    const noChangeRequests = Math.max(
+      ...contenders.filter((c) => c.role !== "noop").map((c) => c.timings["no-change up"]!.requests),
+    );
     figures.push(
       atMost(
         {
           section,
-          name: "no-change up: requests (preview and update)",
-          value: `${noChange.requests}`,
-          raw: noChange.requests,
+          name: "no-change up: requests (preview and update), most of any package run",
+          value: `${noChangeRequests}`,
+          raw: noChangeRequests,
         },
-        noChange.requests,
+        noChangeRequests,
         0,
         "0",
       ),

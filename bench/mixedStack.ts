@@ -64,40 +64,9 @@ export function packageClasses(scratch: ScratchInstall): ResourceClasses {
   return require(path.join(scratch.dir, "node_modules", "pulumi-clerk-metadata")) as ResourceClasses;
 }
 
-/**
- * Classes with the same names and inputs whose provider is the no-op provider (installed in the
- * scratch program, see `noopProvider.ts`), made with the `@pulumi/pulumi` the package's classes
- * use: `privateMetadata` is wrapped as a secret and listed in `additionalSecretOutputs`, as the
- * package does.
- */
+/** Classes with the same names and inputs whose provider is the no-op provider, from its package in the scratch program (see `noopProvider.ts`). */
 export function noopClasses(scratch: ScratchInstall): ResourceClasses {
-  const sdk = require(path.join(scratch.dir, "node_modules", "@pulumi", "pulumi")) as typeof pulumi;
-  const noopProvider = installNoopProvider(scratch);
-  const make = (type: string, fields: string[]): Resource =>
-    class extends sdk.dynamic.Resource {
-      constructor(name: string, args: Record<string, unknown>) {
-        const props: Record<string, unknown> = {};
-        for (const field of fields) {
-          const value = args[field];
-          if (value !== undefined) props[field] = field === "privateMetadata" ? sdk.secret(value) : value;
-        }
-        super(noopProvider, name, props, { additionalSecretOutputs: ["privateMetadata"] }, "noop", type);
-      }
-    };
-  return {
-    UserMetadata: make("UserMetadata", ["userId", "publicMetadata", "privateMetadata", "unsafeMetadata"]),
-    OrganizationMetadata: make("OrganizationMetadata", [
-      "organizationId",
-      "publicMetadata",
-      "privateMetadata",
-    ]),
-    OrganizationMembershipMetadata: make("OrganizationMembershipMetadata", [
-      "organizationId",
-      "userId",
-      "publicMetadata",
-      "privateMetadata",
-    ]),
-  };
+  return require(installNoopProvider(scratch)) as ResourceClasses;
 }
 
 /**

@@ -4,20 +4,21 @@
  * the engine (`{}` is `DIFF_UNKNOWN`: the engine compares old and new inputs itself).
  *
  * It is installed as a package of its own in the scratch program, beside the packed
- * `pulumi-clerk-metadata`, and the provider is that package's module object, as the package's
- * providers are (`provider/providers/user.ts`): Pulumi serializes both as a `require` of the
- * module, so `__provider` has the same form and about the same size in both stacks.
+ * `pulumi-clerk-metadata`, with resource classes of the same names and inputs, as a library a
+ * user installs would have them. So both stacks have the same resources with the same inputs,
+ * the same form of `__provider` (Pulumi serializes either provider as a `require` of its module,
+ * `provider/providers/user.ts`) and the same stack traces in state (the first frame is the
+ * class's constructor in `node_modules`).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type * as pulumi from "@pulumi/pulumi";
 import type { ScratchInstall } from "./packageInstall";
 
 /** The package's name in the scratch program. */
 export const noopPackage = "bench-noop-provider";
 
-/** The package's only module. The id is the entity's id (`org_…/user_…` for a membership), like the real provider's. */
-const source = `"use strict";
+/** The provider module. The id is the entity's id (`org_…/user_…` for a membership), like the real provider's. */
+const provider = `"use strict";
 // The no-op dynamic provider of pulumi-clerk-metadata's bench (bench/noopProvider.ts).
 exports.check = async (_olds, news) => ({ inputs: news });
 exports.diff = async () => ({});
@@ -30,14 +31,45 @@ exports.update = async (_id, _olds, news) => ({ outs: news });
 exports.delete = async () => undefined;
 `;
 
-/** Writes the no-op provider's package into the scratch program and loads it. */
-export function installNoopProvider(scratch: ScratchInstall): pulumi.dynamic.ResourceProvider {
+/**
+ * The classes module: made with the `@pulumi/pulumi` the scratch program resolves (the one the
+ * package's classes use). Only declared inputs are registered, `privateMetadata` wrapped as a
+ * secret and listed in `additionalSecretOutputs`, as the package does.
+ */
+const classes = `"use strict";
+const pulumi = require("@pulumi/pulumi");
+const provider = require("./index.js");
+function make(type, fields) {
+  return class extends pulumi.dynamic.Resource {
+    constructor(name, args) {
+      const props = {};
+      for (const field of fields) {
+        const value = args[field];
+        if (value !== undefined) props[field] = field === "privateMetadata" ? pulumi.secret(value) : value;
+      }
+      super(provider, name, props, { additionalSecretOutputs: ["privateMetadata"] }, "noop", type);
+    }
+  };
+}
+exports.UserMetadata = make("UserMetadata", ["userId", "publicMetadata", "privateMetadata", "unsafeMetadata"]);
+exports.OrganizationMetadata = make("OrganizationMetadata", ["organizationId", "publicMetadata", "privateMetadata"]);
+exports.OrganizationMembershipMetadata = make("OrganizationMembershipMetadata", [
+  "organizationId",
+  "userId",
+  "publicMetadata",
+  "privateMetadata",
+]);
+`;
+
+/** Writes the no-op provider's package (provider and classes) into the scratch program; returns its folder. */
+export function installNoopProvider(scratch: ScratchInstall): string {
   const dir = path.join(scratch.dir, "node_modules", noopPackage);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, "package.json"),
-    `${JSON.stringify({ name: noopPackage, version: "0.0.0", private: true, main: "index.js" }, null, 2)}\n`,
+    `${JSON.stringify({ name: noopPackage, version: "0.0.0", private: true, main: "classes.js" }, null, 2)}\n`,
   );
-  fs.writeFileSync(path.join(dir, "index.js"), source);
-  return require(dir) as pulumi.dynamic.ResourceProvider;
+  fs.writeFileSync(path.join(dir, "index.js"), provider);
+  fs.writeFileSync(path.join(dir, "classes.js"), classes);
+  return dir;
 }
