@@ -1,5 +1,5 @@
 import { containsUnknown, getOwn, isPlainObject, isUnknown, jsonEqual, type JsonObject } from "./json";
-import type { KindSpec } from "./kinds";
+import type { KindSpec, MetadataField } from "./kinds";
 import type { OwnershipTree } from "./ownership";
 import { withoutNulls } from "./projection";
 import { ownershipOfOutputs, type MetadataInputs, type MetadataOutputs, type Ownership } from "./outputs";
@@ -29,6 +29,21 @@ export function diffResource(spec: KindSpec, olds: MetadataOutputs, news: Metada
     !sameOwnership(spec, news, ownershipOfOutputs(spec, olds)) ||
     spec.metadataFields.some((field) => fieldDiffers(news[field], olds[field], authoritative === true));
   return { changes, replaces };
+}
+
+/**
+ * True when Clerk's fields (`held`) already hold every declared field: each declared leaf holds
+ * its value and each `null` leaf is absent, or, `whole`, each field is exactly the declaration
+ * without its `null` leaves. Keys Clerk holds outside the declaration never count.
+ */
+export function holdsDeclaration(
+  declared: Partial<Record<MetadataField, JsonObject>>,
+  held: Partial<Record<MetadataField, JsonObject>>,
+  whole: boolean,
+): boolean {
+  return (Object.keys(declared) as MetadataField[]).every(
+    (field) => !fieldDiffers(declared[field], held[field], whole),
+  );
 }
 
 function fieldDiffers(

@@ -9,6 +9,8 @@ export interface MetadataInputs extends EntityIds {
   privateMetadata?: JsonObject;
   unsafeMetadata?: JsonObject;
   authoritative?: boolean;
+  /** On create, read first and send no write when Clerk already holds the declaration (see `planAdoption`). */
+  adopt?: boolean;
 }
 
 /** The paths a resource owns, one tree per declared metadata field. */

@@ -19,9 +19,17 @@ export type FieldPaths = Partial<Record<MetadataField, KeyPath[]>>;
  * - `exact`: one GET, then one PATCH that makes each field of `fields` hold exactly that object
  *   while leaving `keep` alone (see {@link exactBody});
  * - `exists`: one GET, only to make sure the entity exists;
+ * - `adopt`: one GET (batched with other reads); when Clerk already holds `declared` (`whole`:
+ *   exactly), nothing more, else `otherwise` (see {@link planAdoption});
  * - `nothing`: no request.
  */
 export type Request =
+  | {
+      action: "adopt";
+      declared: FieldObjects;
+      whole: boolean;
+      otherwise: Exclude<Request, { action: "adopt" }>;
+    }
   | { action: "patch"; body: FieldObjects }
   | { action: "replace"; fields: FieldObjects }
   | { action: "exact"; fields: FieldObjects; keep: FieldPaths }
@@ -76,6 +84,24 @@ export function planWrite(
   }
   if (Object.keys(body).length === 0) return { request: { action: "exists" }, sets: {}, removes: {} };
   return { request: { action: "patch", body }, sets, removes };
+}
+
+/**
+ * A create plan that adopts unchanged: it reads the entity first and sends `planned`'s write only
+ * when Clerk does not already hold the declaration (`holdsDeclaration`). The paths it sets are
+ * the same, so the write ledger counts an adopted leaf as set by this resource. A plan with no
+ * write (`exists`, `nothing`) is returned as it is: its one read, if any, already tells.
+ */
+export function planAdoption(spec: KindSpec, inputs: MetadataInputs, planned: WritePlan): WritePlan {
+  const { request } = planned;
+  if (request.action === "exists" || request.action === "nothing" || request.action === "adopt")
+    return planned;
+  const declared: FieldObjects = {};
+  for (const field of spec.metadataFields) if (inputs[field] !== undefined) declared[field] = inputs[field];
+  return {
+    ...planned,
+    request: { action: "adopt", declared, whole: inputs.authoritative === true, otherwise: request },
+  };
 }
 
 /**

@@ -175,10 +175,13 @@ function describeValue(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/** The inputs every kind takes that are true or false. */
+const booleanInputs = ["authoritative", "adopt"] as const;
+
 /**
  * Validates and normalizes the inputs of a resource of kind `spec` without any network call:
  * ids well-formed with the right prefix, metadata fields plain JSON objects within Clerk's
- * limits, `authoritative` a boolean, no unknown properties. `__provider` passes through. A
+ * limits, `authoritative` and `adopt` booleans, no unknown properties. `__provider` passes through. A
  * `declarationError` sentence (a failure the program process found: a conflict, a failed
  * lookup) is the one failure reported, on the resource as a whole, and never becomes an input.
  */
@@ -194,7 +197,7 @@ export function checkInputs(
   const inputs: Record<string, unknown> = {};
   const known = new Set<string>([
     "__provider",
-    "authoritative",
+    ...booleanInputs,
     ...spec.idFields.map((f) => f.name),
     ...spec.metadataFields,
   ]);
@@ -217,14 +220,13 @@ export function checkInputs(
     failures.push(...checked.failures);
     if (checked.value !== undefined) inputs[field] = checked.value;
   }
-  const authoritative = news.authoritative;
-  if (authoritative !== undefined && typeof authoritative !== "boolean" && !isUnknown(authoritative)) {
-    failures.push({
-      property: "authoritative",
-      reason: `must be true or false, got ${describeValue(authoritative)}`,
-    });
+  for (const name of booleanInputs) {
+    const value = news[name];
+    if (value === undefined) continue;
+    if (typeof value !== "boolean" && !isUnknown(value))
+      failures.push({ property: name, reason: `must be true or false, got ${describeValue(value)}` });
+    inputs[name] = value;
   }
-  if (authoritative !== undefined) inputs.authoritative = authoritative;
   return { inputs, failures: failures.map(withoutPrintedValue) };
 }
 

@@ -12,7 +12,7 @@ import type { MetadataApi } from "../clerk/metadataApi";
 import { metadataApis } from "../clerk/metadataApis";
 import { registry } from "../clerk/registry";
 import { resolveSettings, settingNames, type ClerkSettings, type ConfiguredValues } from "../clerk/settings";
-import { diffResource } from "../core/diff";
+import { diffResource, holdsDeclaration } from "../core/diff";
 import {
   isMetadataTooLarge,
   isNotFound,
@@ -30,7 +30,15 @@ import {
   type MetadataInputs,
   type MetadataOutputs,
 } from "../core/outputs";
-import { exactBody, planDelete, planWrite, type FieldPaths, type WritePlan } from "../core/plan";
+import {
+  exactBody,
+  planAdoption,
+  planDelete,
+  planWrite,
+  type FieldPaths,
+  type Request,
+  type WritePlan,
+} from "../core/plan";
 import { checkInputs } from "../core/validate";
 import { runGuarded } from "./writeLedger";
 
@@ -75,7 +83,8 @@ export async function diff(
 /**
  * Writes every owned leaf with one request (a PATCH, or a PUT for an authoritative user or
  * organization; a GET and a PATCH for an authoritative membership). A resource that declares
- * nothing only checks with one GET that its entity exists.
+ * nothing only checks with one GET that its entity exists. With `adopt`, it reads first (one GET,
+ * batched with other reads) and writes only when Clerk does not already hold the declaration.
  */
 export async function create(
   kind: KindName,
@@ -84,9 +93,10 @@ export async function create(
   const spec = kinds[kind];
   const ids = idsOf(spec, inputs);
   const writerId = newWriterId();
-  const held = await write(kind, ids, writerId, "create", (api, keep) =>
-    planWrite(spec, !!api.replace, inputs, {}, keep),
-  );
+  const held = await write(kind, ids, writerId, "create", (api, keep) => {
+    const planned = planWrite(spec, !!api.replace, inputs, {}, keep);
+    return inputs.adopt === true ? planAdoption(spec, inputs, planned) : planned;
+  });
   return { id: resourceIdOf(spec, ids), outs: outputsAfterWrite(kind, inputs, held, writerId) };
 }
 
@@ -192,21 +202,31 @@ function write(
     entity,
     writerId,
     (keep) => plan(api, keep),
-    (planned) => send(api, current, ids, planned, operation),
+    (planned) => send(api, current, ids, planned.request, operation),
   );
 }
 
-/** Sends a planned request: what Clerk holds afterwards, or `undefined` when nothing was sent. */
+/**
+ * Sends a planned request: what Clerk holds afterwards, or `undefined` when nothing was sent.
+ * `held`, when given, is what Clerk held a moment ago (an adoption's read), so an `exact`
+ * request does not read again.
+ */
 async function send(
   api: MetadataApi,
   current: ClerkSettings,
   ids: EntityIds,
-  { request }: WritePlan,
+  request: Request,
   operation: string,
+  held?: EntityMetadata,
 ): Promise<EntityMetadata | undefined> {
   switch (request.action) {
     case "nothing":
       return undefined;
+    case "adopt": {
+      const now = await api.read(current, ids, `${operation} (read to adopt what Clerk holds)`);
+      if (holdsDeclaration(request.declared, now, request.whole)) return now;
+      return send(api, current, ids, request.otherwise, operation, now);
+    }
     case "exists":
       return api.read(current, ids, `${operation} (check that it exists)`);
     case "patch": {
@@ -219,9 +239,9 @@ async function send(
         api.replace!(current, ids, request.fields, `${operation} (replace fields)`),
       );
     case "exact": {
-      const held = await api.read(current, ids, `${operation} (read before replacing fields)`);
-      const body = exactBody(held, request.fields, request.keep);
-      if (Object.keys(body).length === 0) return held;
+      const before = held ?? (await api.read(current, ids, `${operation} (read before replacing fields)`));
+      const body = exactBody(before, request.fields, request.keep);
+      if (Object.keys(body).length === 0) return before;
       return sayWhichLimit(body, api.patch(current, ids, body, `${operation} (replace fields)`));
     }
   }

@@ -20,6 +20,13 @@ export interface OrganizationMembershipMetadataArgs<
   privateMetadata?: MetadataInput<Private>;
   /** When true, the resource owns each declared field whole and removes keys nobody declared (a read and a patch: memberships have no replace). Default false. */
   authoritative?: pulumi.Input<boolean>;
+  /**
+   * When true, creating the resource reads the entity first (one GET, batched with other reads)
+   * and sends no write when Clerk already holds the declared values: the way to bring keys an
+   * instance already has under the stack (`pulumi-clerk-metadata generate` declares with it).
+   * Only create reads first; changing it never updates the resource. Default false.
+   */
+  adopt?: pulumi.Input<boolean>;
 }
 
 /**

@@ -18,6 +18,13 @@ export interface OrganizationMetadataArgs<
   privateMetadata?: MetadataInput<Private>;
   /** When true, the resource owns each declared field whole and removes keys nobody declared. Default false. */
   authoritative?: pulumi.Input<boolean>;
+  /**
+   * When true, creating the resource reads the entity first (one GET, batched with other reads)
+   * and sends no write when Clerk already holds the declared values: the way to bring keys an
+   * instance already has under the stack (`pulumi-clerk-metadata generate` declares with it).
+   * Only create reads first; changing it never updates the resource. Default false.
+   */
+  adopt?: pulumi.Input<boolean>;
 }
 
 /**

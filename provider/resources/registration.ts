@@ -25,7 +25,7 @@ export function metadataProps(spec: KindSpec, name: string, args: Record<string,
   assertSecretKeyIsSecret();
   const declared: Record<string, unknown> = {};
   for (const field of spec.idFields) declared[field.name] = args[field.name];
-  for (const field of [...spec.metadataFields, "authoritative"])
+  for (const field of [...spec.metadataFields, "authoritative", "adopt"])
     if (args[field] !== undefined) declared[field] = args[field];
   const { guarded, failure } = guardInputs(declared);
   const props: pulumi.Inputs = { ...guarded };

@@ -101,6 +101,90 @@ describe("provider hooks against the Clerk emulator", () => {
         });
       });
 
+      describe("create with adopt", () => {
+        it("reads once and writes nothing when Clerk already holds every declared value, keeping foreign keys", async () => {
+          const ids = await seeded(
+            { plan: "pro", limits: { seats: 5, projects: 2 }, app: 1 },
+            { crm: "c_1" },
+          );
+          const { outs } = await checkAndCreate(kind().provider, {
+            ...ids,
+            adopt: true,
+            publicMetadata: { plan: "pro", limits: { seats: 5 }, legacy: null },
+            privateMetadata: { crm: "c_1" },
+          });
+          assert.deepEqual(
+            wire(emulator).map((r) => r.method),
+            ["GET"],
+          );
+          assert.deepEqual(outs.publicMetadata, { plan: "pro", limits: { seats: 5 }, legacy: null });
+          assert.deepEqual(outs.privateMetadata, { crm: "c_1" });
+          assert.equal(outs.ownership, undefined);
+          assert.deepEqual(ownershipOfOutputs(spec, outs).publicMetadata, {
+            plan: "set",
+            limits: { seats: "set" },
+            legacy: "absent",
+          });
+        });
+
+        it("reads, then writes as any create when one declared value differs", async () => {
+          const ids = await seeded({ plan: "free", limits: { seats: 5 } });
+          await checkAndCreate(kind().provider, {
+            ...ids,
+            adopt: true,
+            publicMetadata: { plan: "pro", limits: { seats: 5 } },
+          });
+          const [read, write] = wire(emulator);
+          assert.deepEqual([read.method, read.path], ["GET", kind().readPath(ids)]);
+          assert.deepEqual(write, {
+            method: "PATCH",
+            path: kind().metadataPath(ids),
+            body: { public_metadata: { plan: "pro", limits: { seats: 5 } } },
+          });
+          assert.equal(wire(emulator).length, 2);
+        });
+
+        it("writes when a key declared absent is held", async () => {
+          const ids = await seeded({ plan: "pro", legacy: true });
+          await checkAndCreate(kind().provider, {
+            ...ids,
+            adopt: true,
+            publicMetadata: { plan: "pro", legacy: null },
+          });
+          assert.deepEqual(
+            wire(emulator).map((r) => r.method),
+            ["GET", "PATCH"],
+          );
+          assert.deepEqual(kind().stored(ids)!.public_metadata, { plan: "pro" });
+        });
+
+        it("adopts an authoritative field only when it holds exactly the declaration, reading once either way", async () => {
+          const exact = await seeded({ plan: "pro" });
+          await checkAndCreate(kind().provider, {
+            ...exact,
+            adopt: true,
+            authoritative: true,
+            publicMetadata: { plan: "pro" },
+          });
+          assert.deepEqual(
+            wire(emulator).map((r) => r.method),
+            ["GET"],
+          );
+          emulator.reset();
+          const extra = await seeded({ plan: "pro", app: 1 });
+          await checkAndCreate(kind().provider, {
+            ...extra,
+            adopt: true,
+            authoritative: true,
+            publicMetadata: { plan: "pro" },
+          });
+          const methods = wire(emulator).map((r) => r.method);
+          assert.equal(methods[0], "GET");
+          assert.equal(methods.filter((m) => m === "GET").length, 1, methods.join(" "));
+          assert.deepEqual(kind().stored(extra)!.public_metadata, { plan: "pro" });
+        });
+      });
+
       describe("update", () => {
         it("sends one PATCH with the new values and nulls for keys no longer declared, at any depth", async () => {
           const ids = await seeded({ app: { keep: true } });

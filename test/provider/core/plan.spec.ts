@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { kinds } from "../../../provider/core/kinds";
 import { ownershipOf } from "../../../provider/core/ownership";
-import { exactBody, planDelete, planWrite } from "../../../provider/core/plan";
+import { exactBody, planAdoption, planDelete, planWrite } from "../../../provider/core/plan";
 
 const user = kinds.user;
 const membership = kinds.organizationMembership;
@@ -83,6 +83,28 @@ describe("plan", () => {
         fields: { publicMetadata: { a: 1 } },
         keep,
       });
+    });
+  });
+
+  describe("planAdoption", () => {
+    it("wraps a create's write in a read that tells whether it is needed, setting the same leaves", () => {
+      const inputs = { userId: "user_1", publicMetadata: { plan: "pro", legacy: null } };
+      const planned = planWrite(user, true, inputs, {});
+      const adopting = planAdoption(user, inputs, planned);
+      assert.deepEqual(adopting.request, {
+        action: "adopt",
+        declared: { publicMetadata: { plan: "pro", legacy: null } },
+        whole: false,
+        otherwise: planned.request,
+      });
+      assert.deepEqual(adopting.sets, planned.sets);
+    });
+
+    it("leaves a plan that writes nothing as it is", () => {
+      const inputs = { userId: "user_1" };
+      const planned = planWrite(user, true, inputs, {});
+      assert.equal(planned.request.action, "exists");
+      assert.equal(planAdoption(user, inputs, planned), planned);
     });
   });
 

@@ -390,13 +390,22 @@ describe("validate", () => {
       assert.equal(failure.property, "");
       assert.match(
         failure.reason,
-        /^id: is not an input of UserMetadata; expected one of authoritative, userId/,
+        /^id: is not an input of UserMetadata; expected one of authoritative, adopt, userId/,
       );
       assert.doesNotMatch(failure.reason, /__provider/);
     });
 
     it("ignores an unknown property whose value is undefined", () => {
       assert.deepEqual(check(kinds.user, { userId: "user_1", extra: undefined }).failures, []);
+    });
+
+    it("keeps a boolean adopt and rejects any other", () => {
+      assert.equal(check(kinds.user, { userId: "user_1", adopt: true }).inputs.adopt, true);
+      rejects(
+        check(kinds.user, { userId: "user_1", adopt: "yes" }).failures,
+        "adopt",
+        /true or false, got a string/,
+      );
     });
 
     it("rejects a non-boolean authoritative", () => {
