@@ -33,10 +33,11 @@ function npm(args: string[], cwd: string): string {
 /**
  * Packs the repository the way it is published (`npm pack`, which builds through `prepack`)
  * and installs the tarball with `@pulumi/pulumi` into a new scratch program in the OS temp dir,
- * from the npm cache where possible; the installed `@pulumi/pulumi` is then replaced by a link to
- * this repository's copy (the same version).
+ * from the npm cache where possible. For programs run in this process (`linkSdk`, the default),
+ * the installed `@pulumi/pulumi` is then replaced by a link to this repository's copy (the same
+ * version); a program the CLI runs as a project keeps its own copy, as a user's project does.
  */
-export function packAndInstall(): ScratchInstall {
+export function packAndInstall(options: { linkSdk?: boolean } = {}): ScratchInstall {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clerk-metadata-bench-"));
   const packDir = path.join(dir, "pack");
   fs.mkdirSync(packDir);
@@ -58,13 +59,7 @@ export function packAndInstall(): ScratchInstall {
     programDir,
   );
   const installMs = performance.now() - started;
-  // One copy of the SDK in the process: the Automation API (this repository's `@pulumi/pulumi`)
-  // runs the programs in the bench process, and resources registered through a second copy fail
-  // ("Request message serialization failure": each copy has its own protobuf classes). The same
-  // version, linked, also serves the dynamic-provider host the engine starts in the workspace.
-  const sdk = path.join(programDir, "node_modules", "@pulumi", "pulumi");
-  fs.rmSync(sdk, { recursive: true, force: true });
-  fs.symlinkSync(path.join(repoRoot, "node_modules", "@pulumi", "pulumi"), sdk, "dir");
+  if (options.linkSdk ?? true) linkRepositorySdk(programDir);
   return {
     dir: programDir,
     tarball,
@@ -73,6 +68,16 @@ export function packAndInstall(): ScratchInstall {
     installMs,
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+function linkRepositorySdk(programDir: string): void {
+  // One copy of the SDK in the process: the Automation API (this repository's `@pulumi/pulumi`)
+  // runs the programs in the bench process, and resources registered through a second copy fail
+  // ("Request message serialization failure": each copy has its own protobuf classes). The same
+  // version, linked, also serves the dynamic-provider host the engine starts in the workspace.
+  const sdk = path.join(programDir, "node_modules", "@pulumi", "pulumi");
+  fs.rmSync(sdk, { recursive: true, force: true });
+  fs.symlinkSync(path.join(repoRoot, "node_modules", "@pulumi", "pulumi"), sdk, "dir");
 }
 
 /**

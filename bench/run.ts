@@ -9,6 +9,7 @@
  */
 import { startEmulator, type SeedData } from "../emulator";
 import { defaultParallel, ensureToolchain } from "../engine/toolchain";
+import { measureAdoption } from "./adoption";
 import { measureComparison } from "./comparison";
 import { info, type Figure } from "./figures";
 import { measureHookTiming } from "./hookTiming";
@@ -41,6 +42,25 @@ function benchSize(): number {
   if (!Number.isInteger(size) || size < 10)
     throw new Error(`BENCH_SIZE must be a whole number of at least 10, not ${text}`);
   return size;
+}
+
+/** The long sections (4, 6, 7, each minutes at 1,000 resources); the others always run. */
+const longSections = ["4", "6", "7"];
+
+/**
+ * The long sections to run: `BENCH_SECTIONS` (e.g. `4,7`), for development; every one by
+ * default. A run that leaves one out prints its table but does not write `results.json`.
+ */
+function longSectionsToRun(): string[] {
+  const text = process.env.BENCH_SECTIONS;
+  if (text === undefined) return longSections;
+  const asked = text.split(",").map((part) => part.trim());
+  const unknown = asked.filter((part) => !longSections.includes(part));
+  if (unknown.length)
+    throw new Error(
+      `BENCH_SECTIONS takes ${longSections.join(", ")} (comma-separated), not ${unknown.join(", ")}`,
+    );
+  return asked;
 }
 
 /**
@@ -103,6 +123,7 @@ function toolchainFigures(): Figure[] {
 
 async function main(): Promise<void> {
   const size = benchSize();
+  const sections = longSectionsToRun();
   const started = performance.now();
   const sectionSeconds: Record<string, number> = {};
   const timed = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
@@ -147,24 +168,32 @@ async function main(): Promise<void> {
     const shape = mixedShape(size);
     const remote = await startRemoteEmulator({ seed: mixedSeed(shape) });
     try {
-      figures.push(
-        ...(await timed("4. large stack", () =>
-          measureLargeStack({ emulator: remote, scratch: installed, shape, parallel: defaultParallel() }),
-        )),
-      );
-      figures.push(
-        ...(await timed("6. refresh cost", () =>
-          measureRefreshCost({
-            emulator: remote,
-            scratch: installed,
-            shape,
-            defaultParallel: defaultParallel(),
-          }),
-        )),
-      );
+      if (sections.includes("4"))
+        figures.push(
+          ...(await timed("4. large stack", () =>
+            measureLargeStack({ emulator: remote, scratch: installed, shape, parallel: defaultParallel() }),
+          )),
+        );
+      if (sections.includes("6"))
+        figures.push(
+          ...(await timed("6. refresh cost", () =>
+            measureRefreshCost({
+              emulator: remote,
+              scratch: installed,
+              shape,
+              defaultParallel: defaultParallel(),
+            }),
+          )),
+        );
     } finally {
       await remote.stop();
     }
+    if (sections.includes("7"))
+      figures.push(
+        ...(await timed("7. adoption", () =>
+          measureAdoption({ scratch: installed, organizations: size, parallel: defaultParallel() }),
+        )),
+      );
 
     figures.push(
       ...(await timed("5. alternative", () =>
@@ -188,6 +217,10 @@ async function main(): Promise<void> {
   console.log(
     `\n${figures.filter((f) => f.status === "met").length} goals met, ${missed} missed; ${durationSeconds} s on ${machine.cpus} cores (load ${machine.loadAverageAtStart} at start), Node ${process.version}. Written to ${resultsFile}`,
   );
+  if (sections.length < longSections.length) {
+    console.log(`Sections ${sections.join(", ")} only (BENCH_SECTIONS): ${resultsFile} not written.`);
+    return;
+  }
   writeResults({
     date: new Date().toISOString(),
     benchSize: size,

@@ -334,6 +334,22 @@ const ROUTES: Route[] = [
       }),
   },
   {
+    // InstanceGetOrganizationMemberships: every membership of the instance, `{ data, total_count }`.
+    method: "GET",
+    pattern: "/organization_memberships",
+    handler: ({ store, query }) =>
+      store.listInstanceMemberships({
+        ordering: parseOrdering(query.getAll("order_by"), "-created_at", ["created_at"]),
+        ...page(query),
+      }),
+  },
+  {
+    // UsersGetOrganizationMemberships: one user's memberships, `{ data, total_count }`; only limit/offset.
+    method: "GET",
+    pattern: "/users/:user_id/organization_memberships",
+    handler: ({ store, params, query }) => store.listUserMemberships(params.user_id, page(query)),
+  },
+  {
     method: "DELETE",
     pattern: "/organizations/:organization_id/memberships/:user_id",
     handler: ({ store, params }) => store.deleteMembership(params.organization_id, params.user_id),

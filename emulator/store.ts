@@ -434,6 +434,35 @@ export class Store {
     return { data: page.map((m) => this.serveMembership(m)), total_count: all.length };
   }
 
+  /**
+   * Every membership of the instance (`InstanceGetOrganizationMemberships`,
+   * `GET /organization_memberships`), newest first by default, paginated; `total_count` counts them all.
+   */
+  listInstanceMemberships(query: Page & { ordering?: Ordering }): {
+    data: MembershipJson[];
+    total_count: number;
+  } {
+    const all = sortBy([...this.memberships.values()], (m) => m.created_at, query.ordering ?? NEWEST_FIRST);
+    const page = all.slice(query.offset, query.offset + query.limit);
+    return { data: page.map((m) => this.serveMembership(m)), total_count: all.length };
+  }
+
+  /**
+   * One user's memberships (`UsersGetOrganizationMemberships`, `GET /users/{id}/organization_memberships`),
+   * newest first, paginated. 404 for no such user: the spec lists only 200 and 403, and the emulator
+   * takes the answer of every other route under `/users/{id}` (see the README).
+   */
+  listUserMemberships(userId: string, query: Page): { data: MembershipJson[]; total_count: number } {
+    if (!this.users.has(userId)) throw notFound();
+    const all = sortBy(
+      [...this.memberships.values()].filter((m) => m.user_id === userId),
+      (m) => m.created_at,
+      NEWEST_FIRST,
+    );
+    const page = all.slice(query.offset, query.offset + query.limit);
+    return { data: page.map((m) => this.serveMembership(m)), total_count: all.length };
+  }
+
   /** The membership as served, or `undefined`. */
   findMembership(orgId: string, userId: string): MembershipJson | undefined {
     const record = this.memberships.get(membershipKey(orgId, userId));

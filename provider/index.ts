@@ -37,3 +37,12 @@ export {
   type GetOrganizationMembershipResult,
 } from "./lookups";
 export { LookupError } from "./core/errors";
+export { declareFromFile, type DeclaredMetadata } from "./declarations/declareFromFile";
+export {
+  parseDeclarations,
+  formatDeclarations,
+  type DeclarationsFile,
+  type OrganizationEntry,
+  type UserEntry,
+  type MembershipEntry,
+} from "./declarations/format";

@@ -44,7 +44,8 @@ export const membershipLists: ListReader = {
  * Clerk has no replace for memberships.
  */
 export const membershipApi: MetadataApi = {
-  read: (settings, ids, operation) => readBatched(membershipLists, settings, ids, operation),
+  read: (settings, ids, operation, options) =>
+    readBatched(membershipLists, settings, ids, operation, options),
   patch: (settings, ids, body, operation) =>
     entityCall(settings, ids, operation, (client) =>
       client.organizations.updateOrganizationMembershipMetadata({

@@ -2,6 +2,7 @@ import type { ClerkClient } from "@clerk/backend";
 import type { EntityIds, KindSpec } from "../core/kinds";
 import { metadataOf, type EntityMetadata } from "./answers";
 import { callClerk } from "./call";
+import type { ReadOptions } from "./readBatcher";
 import type { ClerkSettings } from "./settings";
 
 /**
@@ -10,8 +11,13 @@ import type { ClerkSettings } from "./settings";
  * asked for; a missing entity rejects with a 404 `ClerkOperationError`.
  */
 export interface MetadataApi {
-  /** One GET of the entity: what Clerk holds in each metadata field. */
-  read(settings: ClerkSettings, ids: EntityIds, operation: string): Promise<EntityMetadata>;
+  /** One GET of the entity (or a share of a list, see `readBatcher.ts`): what Clerk holds in each metadata field. */
+  read(
+    settings: ClerkSettings,
+    ids: EntityIds,
+    operation: string,
+    options?: ReadOptions,
+  ): Promise<EntityMetadata>;
   /** One deep-merge PATCH (objects merge, `null` removes a key at any depth, the rest replaces): what Clerk holds afterwards. */
   patch(
     settings: ClerkSettings,

@@ -46,7 +46,8 @@ export const organizationLists: ListReader = {
  * `updateOrganizationMetadata` (PATCH) and `replaceOrganizationMetadata` (PUT).
  */
 export const organizationApi: MetadataApi = {
-  read: (settings, ids, operation) => readBatched(organizationLists, settings, ids, operation),
+  read: (settings, ids, operation, options) =>
+    readBatched(organizationLists, settings, ids, operation, options),
   patch: (settings, ids, body, operation) =>
     entityCall(settings, ids, operation, (client) =>
       client.organizations.updateOrganizationMetadata(requiredId(ids, "organizationId"), body),

@@ -184,6 +184,18 @@ function schedule(laneKey: string, lane: Lane): void {
   });
 }
 
+/** How a read waits for others to share its list request. */
+export interface ReadOptions {
+  /**
+   * Gather: a read that finds its lane idle is not sent at once but held as after an answer,
+   * until no read of the operation arrived for {@link catchUpQuietMs} or {@link catchUpMaxMs}
+   * passed (or a list is full). For reads that arrive one by one at the engine's pace and whose
+   * latency matters less than their count, such as an adopting create's (its hook goes on only
+   * after the read, so the engine's P steps soon all wait here, and the quiet period ends).
+   */
+  gather?: boolean;
+}
+
 /**
  * Reads one entity's metadata, sharing a list request with the reads of the same kind (and
  * organization, for memberships), instance and operation that wait at the same time. Rejects as
@@ -195,6 +207,7 @@ export function readBatched(
   settings: ClerkSettings,
   ids: EntityIds,
   operation: string,
+  options: ReadOptions = {},
 ): Promise<EntityMetadata> {
   if (settings.batchReads === false) return reader.readOne(settings, ids, operation);
   const group = reader.groupOf(ids);
@@ -207,8 +220,14 @@ export function readBatched(
   }
   const own = lane;
   return new Promise<EntityMetadata>((resolve, reject) => {
+    const idle = own.queue.length === 0 && own.inFlight === 0 && !own.held && !own.scheduled;
     own.queue.push({ ids, key: reader.keyOf(ids), resolve, reject });
     arrive(operation);
+    if (options.gather && idle) {
+      const deadline = performance.now() + catchUpMaxMs;
+      const arrived = lanes().arrivals.get(operation) ?? 0;
+      own.held = { until: arrived + maxIdsPerList - 1, deadline, timer: quietTimer(laneKey, own, deadline) };
+    }
     schedule(laneKey, own);
   });
 }

@@ -49,7 +49,7 @@ export const userLists: ListReader = {
  * (see `readBatcher.ts`), `users.updateUserMetadata` (PATCH), `users.replaceUserMetadata` (PUT).
  */
 export const userApi: MetadataApi = {
-  read: (settings, ids, operation) => readBatched(userLists, settings, ids, operation),
+  read: (settings, ids, operation, options) => readBatched(userLists, settings, ids, operation, options),
   patch: (settings, ids, body, operation) =>
     entityCall(settings, ids, operation, (client) =>
       client.users.updateUserMetadata(requiredId(ids, "userId"), body),

@@ -34,6 +34,8 @@ export interface MetadataOutputs extends EntityIds {
   authoritative?: boolean;
   /** The owned paths, when the field values do not imply them (drift, or an authoritative resource). */
   ownership?: Ownership;
+  /** `adopt` as declared, carried so that refreshed inputs keep it (and the display shows no change of it). */
+  adopt?: boolean;
   /**
    * A random id the resource gets at create and keeps for life. It tells a resource's own
    * earlier writes from other resources' writes to the same entity (see the hooks' write ledger).
@@ -73,8 +75,8 @@ export function idsOf(spec: KindSpec, values: EntityIds): EntityIds {
 /**
  * Shapes the outputs of a resource from what Clerk holds (`remote`, every field of the entity)
  * and what the resource owns: each owned field is projected onto its owned paths, or kept whole
- * when the resource is authoritative. `authoritative` is stored when given (as declared) and
- * `writerId` is carried as given. `ownership` is stored only when the projected fields do not
+ * when the resource is authoritative. `authoritative` is stored when given (as declared), and
+ * `writerId` and `adopt` are carried as given. `ownership` is stored only when the projected fields do not
  * imply exactly it, so {@link ownershipOfOutputs} always returns `ownership`.
  */
 export function buildOutputs(
@@ -84,9 +86,11 @@ export function buildOutputs(
   ownership: Ownership,
   remote: Partial<Record<MetadataField, JsonObject>>,
   writerId?: string,
+  adopt?: boolean,
 ): MetadataOutputs {
   const outputs: MetadataOutputs = { ...idsOf(spec, ids) };
   if (authoritative !== undefined) outputs.authoritative = authoritative;
+  if (adopt !== undefined) outputs.adopt = adopt;
   if (writerId !== undefined) outputs.writerId = writerId;
   for (const field of spec.metadataFields) {
     const tree = ownership[field];
@@ -100,7 +104,7 @@ export function buildOutputs(
 
 /**
  * The inputs a program would declare to produce `outputs`: the ids, `authoritative` when true,
- * and each owned field holding what Clerk holds at the owned paths (a vanished leaf is absent, a
+ * `adopt` as declared, and each owned field holding what Clerk holds at the owned paths (a vanished leaf is absent, a
  * declared-`null` leaf that is still absent is `null`). `read` returns them, so Pulumi's display,
  * which compares old inputs with new ones, shows drift key by key, and `ignoreChanges` keeps it.
  */
@@ -111,5 +115,6 @@ export function inputsOfOutputs(spec: KindSpec, outputs: MetadataOutputs): Metad
     if (ownership[field] !== undefined) inputs[field] = outputs[field] ?? {};
   }
   if (outputs.authoritative) inputs.authoritative = true;
+  if (outputs.adopt !== undefined) inputs.adopt = outputs.adopt;
   return inputs;
 }

@@ -166,6 +166,7 @@ export async function read(kind: KindName, id: string, olds: Partial<MetadataOut
     ownershipOfOutputs(spec, olds),
     held,
     olds.writerId,
+    olds.adopt,
   );
   return { id, props: outs, inputs: inputsOfOutputs(spec, outs) };
 }
@@ -223,7 +224,9 @@ async function send(
     case "nothing":
       return undefined;
     case "adopt": {
-      const now = await api.read(current, ids, `${operation} (read to adopt what Clerk holds)`);
+      const now = await api.read(current, ids, `${operation} (read to adopt what Clerk holds)`, {
+        gather: true,
+      });
       if (holdsDeclaration(request.declared, now, request.whole)) return now;
       return send(api, current, ids, request.otherwise, operation, now);
     }
@@ -268,5 +271,13 @@ function outputsAfterWrite(
 ): MetadataOutputs {
   const spec = kinds[kind];
   const ownership = ownershipOfInputs(spec, inputs);
-  return buildOutputs(spec, idsOf(spec, inputs), inputs.authoritative, ownership, held ?? {}, writerId);
+  return buildOutputs(
+    spec,
+    idsOf(spec, inputs),
+    inputs.authoritative,
+    ownership,
+    held ?? {},
+    writerId,
+    inputs.adopt,
+  );
 }

@@ -247,6 +247,28 @@ describe("readBatcher: group commit", () => {
     await Promise.all(late);
   });
 
+  it("gathers reads that arrive one by one on an idle lane into one list when asked to (an adopting create's), until none arrived for the quiet period", async () => {
+    const stub = stubReader();
+    mock.timers.enable({ apis: ["setTimeout"] });
+    const reads: Promise<unknown>[] = [];
+    try {
+      for (let n = 0; n < 8; n++) {
+        reads.push(readBatched(stub.reader, settings, ids(n), "adopt", { gather: true }));
+        mock.timers.tick(40);
+        await turn();
+      }
+      assert.deepEqual([stub.singles, stub.sent], [[], []], "held while reads keep arriving");
+      mock.timers.tick(catchUpQuietMs);
+    } finally {
+      mock.timers.reset();
+    }
+    await until(() => stub.lists.length > 0);
+    assert.equal(stub.lists[0]!.keys.length, 8);
+    stub.answerAll();
+    await Promise.all(reads);
+    assert.deepEqual(stub.singles, []);
+  });
+
   it(`sends held reads once no read arrived for ${catchUpQuietMs} ms when fewer reads arrive than the request answered`, async () => {
     const stub = stubReader();
     const first = [1, 2, 3].map((n) => readBatched(stub.reader, settings, ids(n), "read"));
