@@ -215,12 +215,13 @@ async function main(): Promise<void> {
   const missed = figures.filter((f) => f.status === "missed").length;
   const machine = describeMachine();
   console.log(
-    `\n${figures.filter((f) => f.status === "met").length} goals met, ${missed} missed; ${durationSeconds} s on ${machine.cpus} cores (load ${machine.loadAverageAtStart} at start), Node ${process.version}. Written to ${resultsFile}`,
+    `\n${figures.filter((f) => f.status === "met").length} goals met, ${missed} missed; ${durationSeconds} s on ${machine.cpus} cores (load ${machine.loadAverageAtStart} at start), Node ${process.version}.`,
   );
   if (sections.length < longSections.length) {
     console.log(`Sections ${sections.join(", ")} only (BENCH_SECTIONS): ${resultsFile} not written.`);
     return;
   }
+  console.log(`Written to ${resultsFile}`);
   writeResults({
     date: new Date().toISOString(),
     benchSize: size,
