@@ -72,6 +72,19 @@ export const catchUpQuietMs = 100;
 /** The longest a lane holds its queued reads after a request, however steadily reads arrive. */
 export const catchUpMaxMs = 1000;
 
+/**
+ * How long a gathering lane (see {@link ReadOptions}) holds at most. Its reads arrive at the pace
+ * the engine finishes steps, which each save the whole checkpoint (about 130 ms a step at 1,000
+ * resources here), so a list of P takes P such steps to fill: no quiet period applies.
+ */
+export const gatherMaxMs = 2000;
+
+/**
+ * How long a gathering lane that was idle waits for no new read before its first list: the
+ * engine starts its first P steps at once, so their reads come close together.
+ */
+export const gatherQuietMs = 300;
+
 /** How one kind reads a batch with a list request, and one entity on its own. */
 export interface ListReader {
   spec: KindSpec;
@@ -122,7 +135,23 @@ interface Lane {
   /** True while a send is scheduled for the end of this turn of the event loop. */
   scheduled: boolean;
   /** Set while the lane catches up after a request: the arrival count that releases it, and the timer that does at the latest. */
-  held?: { until: number; deadline: number; timer: NodeJS.Timeout };
+  held?: Hold;
+  /** A lane of gathering reads (see {@link ReadOptions}). */
+  gather: boolean;
+}
+
+/** A lane's hold: the arrival count that releases it, the quiet period that does, and the deadline and timer that do at the latest. */
+interface Hold {
+  until: number;
+  quietMs: number;
+  deadline: number;
+  timer: NodeJS.Timeout;
+}
+
+/** Holds the lane until `until` arrivals of its operation, `quietMs` without one, or `maxMs`, whichever comes first. */
+function holdLane(laneKey: string, lane: Lane, until: number, quietMs: number, maxMs: number): void {
+  const deadline = performance.now() + maxMs;
+  lane.held = { until, quietMs, deadline, timer: quietTimer(laneKey, lane, quietMs, deadline) };
 }
 
 /** A string key, not a symbol: Pulumi serializes symbols by value, which would split the lanes. */
@@ -156,12 +185,12 @@ function arrive(operation: string): void {
 function waitQuietly(laneKey: string, lane: Lane): void {
   const held = lane.held!;
   clearTimeout(held.timer);
-  held.timer = quietTimer(laneKey, lane, held.deadline);
+  held.timer = quietTimer(laneKey, lane, held.quietMs, held.deadline);
 }
 
-/** A timer that releases the lane after the quiet period, cut short by the hold's deadline. */
-function quietTimer(laneKey: string, lane: Lane, deadline: number): NodeJS.Timeout {
-  const wait = Math.max(0, Math.min(catchUpQuietMs, deadline - performance.now()));
+/** A timer that releases the lane after `quietMs`, cut short by the hold's deadline. */
+function quietTimer(laneKey: string, lane: Lane, quietMs: number, deadline: number): NodeJS.Timeout {
+  const wait = Math.max(0, Math.min(quietMs, deadline - performance.now()));
   return setTimeout(() => release(laneKey, lane), wait);
 }
 
@@ -187,11 +216,14 @@ function schedule(laneKey: string, lane: Lane): void {
 /** How a read waits for others to share its list request. */
 export interface ReadOptions {
   /**
-   * Gather: a read that finds its lane idle is not sent at once but held as after an answer,
-   * until no read of the operation arrived for {@link catchUpQuietMs} or {@link catchUpMaxMs}
-   * passed (or a list is full). For reads that arrive one by one at the engine's pace and whose
-   * latency matters less than their count, such as an adopting create's (its hook goes on only
-   * after the read, so the engine's P steps soon all wait here, and the quiet period ends).
+   * Gather: a read that finds its lane idle is not sent at once but held until no read came for
+   * {@link gatherQuietMs} (or a list is full, or {@link gatherMaxMs} passed), and after each
+   * answer of k reads the lane holds until k more arrived or {@link gatherMaxMs} passed, with no
+   * quiet period. For reads that arrive one by one
+   * at the engine's pace and whose latency matters less than their count, such as an adopting
+   * create's: its hook goes on only after the read, so the engine's P steps soon all wait here,
+   * and each answer of k lets the engine start k more. It costs a lone create
+   * {@link gatherQuietMs}, and a create up to {@link gatherMaxMs} when fewer reads come.
    */
   gather?: boolean;
 }
@@ -215,7 +247,16 @@ export function readBatched(
   const { byKey } = lanes();
   let lane = byKey.get(laneKey);
   if (!lane) {
-    lane = { reader, settings, group, operation, queue: [], inFlight: 0, scheduled: false };
+    lane = {
+      reader,
+      settings,
+      group,
+      operation,
+      queue: [],
+      inFlight: 0,
+      scheduled: false,
+      gather: !!options.gather,
+    };
     byKey.set(laneKey, lane);
   }
   const own = lane;
@@ -223,10 +264,9 @@ export function readBatched(
     const idle = own.queue.length === 0 && own.inFlight === 0 && !own.held && !own.scheduled;
     own.queue.push({ ids, key: reader.keyOf(ids), resolve, reject });
     arrive(operation);
-    if (options.gather && idle) {
-      const deadline = performance.now() + catchUpMaxMs;
+    if (own.gather && idle) {
       const arrived = lanes().arrivals.get(operation) ?? 0;
-      own.held = { until: arrived + maxIdsPerList - 1, deadline, timer: quietTimer(laneKey, own, deadline) };
+      holdLane(laneKey, own, arrived + maxIdsPerList - 1, gatherQuietMs, gatherMaxMs);
     }
     schedule(laneKey, own);
   });
@@ -261,8 +301,8 @@ function catchUpOnFirstAnswer(laneKey: string, lane: Lane, batch: Batch): void {
     const awaited = Math.min(batch.waiting.length, maxIdsPerList - queued);
     if (awaited <= 0 || lane.held) return;
     const arrived = lanes().arrivals.get(lane.operation) ?? 0;
-    const deadline = performance.now() + catchUpMaxMs;
-    lane.held = { until: arrived + awaited, deadline, timer: quietTimer(laneKey, lane, deadline) };
+    if (lane.gather) holdLane(laneKey, lane, arrived + awaited, Infinity, gatherMaxMs);
+    else holdLane(laneKey, lane, arrived + awaited, catchUpQuietMs, catchUpMaxMs);
   };
   for (const waiting of batch.waiting) {
     const { resolve, reject } = waiting;

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { mock } from "node:test";
 import {
   catchUpQuietMs,
+  gatherQuietMs,
   maxIdsPerList,
   readBatched,
   type ListReader,
@@ -247,23 +248,38 @@ describe("readBatcher: group commit", () => {
     await Promise.all(late);
   });
 
-  it("gathers reads that arrive one by one on an idle lane into one list when asked to (an adopting create's), until none arrived for the quiet period", async () => {
+  it("gathers an adopting create's reads on an idle lane until none came for a while, then holds each next list, however slowly reads come, until as many arrived as the last list answered", async () => {
     const stub = stubReader();
     mock.timers.enable({ apis: ["setTimeout"] });
     const reads: Promise<unknown>[] = [];
     try {
+      // The engine's first steps: eight reads 50 ms apart, held until none came for gatherQuietMs.
       for (let n = 0; n < 8; n++) {
         reads.push(readBatched(stub.reader, settings, ids(n), "adopt", { gather: true }));
-        mock.timers.tick(40);
+        mock.timers.tick(50);
         await turn();
       }
-      assert.deepEqual([stub.singles, stub.sent], [[], []], "held while reads keep arriving");
-      mock.timers.tick(catchUpQuietMs);
+      assert.deepEqual([stub.singles, stub.sent], [[], []], "held while the lane gathers");
+      mock.timers.tick(gatherQuietMs);
+      await turn();
+      await turn();
+      assert.equal(stub.lists[0]?.keys.length, 8);
+      stub.answerAll();
+      await Promise.all(reads.splice(0));
+      // The answer freed eight steps of the engine: their reads come 150 ms apart (slower than any
+      // quiet period), and go as one list as soon as the eighth arrives.
+      for (let n = 8; n < 16; n++) {
+        reads.push(readBatched(stub.reader, settings, ids(n), "adopt", { gather: true }));
+        if (n < 15) assert.equal(stub.sent.length, 1, `still gathering at ${n}`);
+        mock.timers.tick(150);
+        await turn();
+      }
+      await turn();
+      await turn();
     } finally {
       mock.timers.reset();
     }
-    await until(() => stub.lists.length > 0);
-    assert.equal(stub.lists[0]!.keys.length, 8);
+    assert.deepEqual(stub.sent, [8, 8]);
     stub.answerAll();
     await Promise.all(reads);
     assert.deepEqual(stub.singles, []);
