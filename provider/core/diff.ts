@@ -2,7 +2,7 @@ import { containsUnknown, getOwn, isPlainObject, isUnknown, jsonEqual, type Json
 import type { KindSpec, MetadataField } from "./kinds";
 import type { OwnershipTree } from "./ownership";
 import { withoutNulls } from "./projection";
-import { ownershipOfOutputs, type MetadataInputs, type MetadataOutputs, type Ownership } from "./outputs";
+import type { MetadataInputs, MetadataOutputs } from "./outputs";
 
 /** What a diff decides: whether anything changes, and which identity inputs force a replacement. */
 export interface MetadataDiff {
@@ -26,7 +26,7 @@ export function diffResource(spec: KindSpec, olds: MetadataOutputs, news: Metada
     isUnknown(authoritative) ||
     authoritative !== (olds.authoritative ?? false) ||
     spec.metadataFields.some((field) => containsUnknown(news[field])) ||
-    !sameOwnership(spec, news, ownershipOfOutputs(spec, olds)) ||
+    !sameOwnership(spec, news, olds) ||
     spec.metadataFields.some((field) => fieldDiffers(news[field], olds[field], authoritative === true));
   return { changes, replaces };
 }
@@ -69,12 +69,23 @@ function leavesDiffer(declared: JsonObject, held: unknown): boolean {
   return false;
 }
 
-/** True when the declared fields own exactly the paths of the recorded ownership, marks included. */
-function sameOwnership(spec: KindSpec, news: MetadataInputs, owned: Ownership): boolean {
+/**
+ * True when the declared fields own exactly the paths the old outputs own, marks included: the
+ * recorded ownership, or, when none is recorded, the ownership their fields imply (see
+ * `ownershipOfOutputs`), compared in place without building it (a diff of a field at Clerk's
+ * 8 KB limit would spend most of its time building that tree).
+ */
+function sameOwnership(spec: KindSpec, news: MetadataInputs, olds: MetadataOutputs): boolean {
+  const recorded = olds.ownership;
   return spec.metadataFields.every((field) => {
     const declared = news[field];
-    const tree = getOwn(owned as Record<string, unknown>, field) as OwnershipTree | undefined;
-    return declared === undefined ? tree === undefined : tree !== undefined && sameTree(declared, tree);
+    const owned = recorded
+      ? (getOwn(recorded as Record<string, unknown>, field) as OwnershipTree | undefined)
+      : olds[field];
+    if (declared === undefined || owned === undefined) return declared === owned;
+    return recorded
+      ? sameTree(declared, owned as OwnershipTree)
+      : sameImpliedTree(declared, owned as JsonObject);
   });
 }
 
@@ -94,6 +105,32 @@ function sameTree(declared: JsonObject, tree: OwnershipTree): boolean {
     matched++;
   }
   return matched === Object.keys(tree).length;
+}
+
+/**
+ * `sameTree(declared, ownershipOf(held))`, without building the tree: each leaf of `held` is
+ * owned (`null` as absent), and a container with no leaf owns nothing.
+ */
+function sameImpliedTree(declared: JsonObject, held: JsonObject): boolean {
+  let matched = 0;
+  for (const [key, value] of Object.entries(declared)) {
+    const node = getOwn(held, key);
+    const nodeOwnsNothing = node === undefined || (isPlainObject(node) && !hasLeaves(node as JsonObject));
+    if (isPlainObject(value)) {
+      if (nodeOwnsNothing) {
+        if (hasLeaves(value as JsonObject)) return false;
+        continue;
+      }
+      if (!isPlainObject(node) || !sameImpliedTree(value as JsonObject, node as JsonObject)) return false;
+    } else if (node === undefined || isPlainObject(node) || (value === null) !== (node === null)) {
+      return false;
+    }
+    matched++;
+  }
+  return (
+    matched ===
+    Object.values(held).filter((node) => !isPlainObject(node) || hasLeaves(node as JsonObject)).length
+  );
 }
 
 function hasLeaves(declared: JsonObject): boolean {

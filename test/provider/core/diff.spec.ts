@@ -3,7 +3,13 @@ import { diffResource } from "../../../provider/core/diff";
 import type { JsonObject } from "../../../provider/core/json";
 import { unknownValue } from "../../../provider/core/json";
 import { kinds, type KindSpec } from "../../../provider/core/kinds";
-import { buildOutputs, idsOf, ownershipOfInputs, type MetadataInputs } from "../../../provider/core/outputs";
+import {
+  buildOutputs,
+  idsOf,
+  ownershipOfInputs,
+  type MetadataInputs,
+  type MetadataOutputs,
+} from "../../../provider/core/outputs";
 
 /** The outputs a resource holds after applying `inputs` to an entity that holds `remote` (foreign keys included). */
 function outputsAfter(
@@ -250,5 +256,36 @@ describe("diff", () => {
         assert.equal(diffResource(kinds.organization, olds, inputs).changes, true);
       });
     });
+  });
+
+  it("decides the same from ownership its outputs imply as from the same ownership recorded", () => {
+    const helds: JsonObject[] = [
+      { plan: "pro", limits: { seats: 5 } },
+      { plan: "pro", limits: { seats: 5 }, legacy: null },
+      { plan: "pro", limits: {} },
+      { plan: "pro", limits: { seats: { n: 5 } } },
+      { plan: "pro", tags: ["a"], empty: {} },
+      {},
+    ];
+    const declarations: JsonObject[] = [
+      { plan: "pro", limits: { seats: 5 } },
+      { plan: "pro", limits: { seats: 5 }, legacy: null },
+      { plan: "pro", limits: {} },
+      { plan: "pro" },
+      { plan: "pro", tags: ["a"], empty: {} },
+      { limits: { seats: null } },
+      {},
+    ];
+    for (const held of helds)
+      for (const declared of declarations) {
+        const implied = { userId: "user_1", publicMetadata: held } as MetadataOutputs;
+        const recorded = { ...implied, ownership: ownershipOfInputs(kinds.user, implied) } as MetadataOutputs;
+        const news = { userId: "user_1", publicMetadata: declared };
+        assert.deepEqual(
+          diffResource(kinds.user, implied, news),
+          diffResource(kinds.user, recorded, news),
+          `${JSON.stringify(held)} / ${JSON.stringify(declared)}`,
+        );
+      }
   });
 });
