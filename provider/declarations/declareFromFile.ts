@@ -4,7 +4,14 @@ import type { JsonObject } from "../core/json";
 import { OrganizationMembershipMetadata } from "../resources/organizationMembershipMetadata";
 import { OrganizationMetadata } from "../resources/organizationMetadata";
 import { UserMetadata } from "../resources/userMetadata";
-import { parseDeclarations, privateConfigNamespace, type DeclarationsFile } from "./format";
+import {
+  parseDeclarations,
+  privateConfigNamespace,
+  type DeclarationsFile,
+  type MembershipEntry,
+  type OrganizationEntry,
+  type UserEntry,
+} from "./format";
 
 /** The resources {@link declareFromFile} declared, by kind and resource name. */
 export interface DeclaredMetadata {
@@ -24,40 +31,29 @@ export interface DeclaredMetadata {
 export function declareFromFile(file: string, opts?: pulumi.CustomResourceOptions): DeclaredMetadata {
   const declarations = readDeclarations(file);
   const privateMetadata = privateMetadataReader(file);
+  /** The arguments every kind takes from an entry: its metadata, private metadata from config, and `adopt`. */
+  const common = (entry: OrganizationEntry | UserEntry | MembershipEntry) => ({
+    publicMetadata: entry.publicMetadata,
+    privateMetadata: privateMetadata(entry.privateMetadataConfig),
+    adopt: true,
+  });
   const declared: DeclaredMetadata = { organizations: {}, users: {}, memberships: {} };
   for (const entry of declarations.organizations)
     declared.organizations[entry.name] = new OrganizationMetadata(
       entry.name,
-      {
-        organizationId: entry.organizationId,
-        publicMetadata: entry.publicMetadata,
-        privateMetadata: privateMetadata(entry.privateMetadataConfig),
-        adopt: true,
-      },
+      { organizationId: entry.organizationId, ...common(entry) },
       opts,
     );
   for (const entry of declarations.users)
     declared.users[entry.name] = new UserMetadata(
       entry.name,
-      {
-        userId: entry.userId,
-        publicMetadata: entry.publicMetadata,
-        privateMetadata: privateMetadata(entry.privateMetadataConfig),
-        unsafeMetadata: entry.unsafeMetadata,
-        adopt: true,
-      },
+      { userId: entry.userId, unsafeMetadata: entry.unsafeMetadata, ...common(entry) },
       opts,
     );
   for (const entry of declarations.memberships)
     declared.memberships[entry.name] = new OrganizationMembershipMetadata(
       entry.name,
-      {
-        organizationId: entry.organizationId,
-        userId: entry.userId,
-        publicMetadata: entry.publicMetadata,
-        privateMetadata: privateMetadata(entry.privateMetadataConfig),
-        adopt: true,
-      },
+      { organizationId: entry.organizationId, userId: entry.userId, ...common(entry) },
       opts,
     );
   return declared;
