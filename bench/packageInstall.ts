@@ -26,8 +26,47 @@ export interface ScratchInstall {
   remove(): void;
 }
 
-function npm(args: string[], cwd: string): string {
-  return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+/** `npm …args` in `cwd`; a failure throws with npm's own output. */
+export function npm(args: string[], cwd: string): string {
+  try {
+    return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string };
+    throw new Error(
+      `npm ${args.join(" ")} failed in ${cwd}:\n${failed.stdout ?? ""}\n${failed.stderr ?? ""}`,
+    );
+  }
+}
+
+/** What `npm pack --json` says about the tarball it wrote. */
+export interface PackResult {
+  filename: string;
+  files: { path: string }[];
+}
+
+/**
+ * Packs the repository as `npm publish` would (`npm pack`, which cleans and builds through
+ * `prepack`), from a copy of its files in `destination/source` (tracked and untracked, not
+ * ignored; `node_modules` linked), so the repository's own `dist/` is never cleaned under tests
+ * that use it meanwhile. The tarball lands in `destination`.
+ */
+export function packRepository(destination: string): PackResult & { tarball: string } {
+  const source = path.join(destination, "source");
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: repoRoot,
+    encoding: "utf8",
+  })
+    .split("\0")
+    .filter((file) => file && fs.existsSync(path.join(repoRoot, file)));
+  for (const file of files) {
+    fs.mkdirSync(path.dirname(path.join(source, file)), { recursive: true });
+    fs.copyFileSync(path.join(repoRoot, file), path.join(source, file));
+  }
+  fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(source, "node_modules"), "dir");
+  const packed = (
+    JSON.parse(npm(["pack", "--json", "--pack-destination", destination], source)) as PackResult[]
+  )[0];
+  return { ...packed, tarball: path.join(destination, packed.filename) };
 }
 
 /**
@@ -42,11 +81,8 @@ export function packAndInstall(options: { linkSdk?: boolean } = {}): ScratchInst
   const packDir = path.join(dir, "pack");
   fs.mkdirSync(packDir);
   let started = performance.now();
-  const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", packDir], repoRoot)) as {
-    filename: string;
-  }[];
+  const { tarball } = packRepository(packDir);
   const packMs = performance.now() - started;
-  const tarball = path.join(packDir, packed[0].filename);
   const programDir = path.join(dir, "program");
   fs.mkdirSync(programDir);
   fs.writeFileSync(

@@ -70,7 +70,7 @@ export function lastPhase(events: EngineEvent[]): EngineEvent[] {
 export function resultOf(
   operation: OperationResult["operation"],
   events: EngineEvent[],
-  run: { ok: boolean; stdout: string; stderr: string; elapsedMs: number; outputs?: Record<string, unknown> },
+  run: { ok: boolean; stdout: string; stderr: string; elapsedMs: number },
 ): OperationResult {
   const steps = new Map<string, StepResult>();
   const diagnostics: Diagnostic[] = [];
@@ -130,7 +130,6 @@ export function resultOf(
     errors,
     diagnostics,
     changes,
-    ...(run.outputs ? { outputs: run.outputs } : {}),
     stdout: run.stdout,
     stderr: run.stderr,
     elapsedMs: run.elapsedMs,

@@ -10,6 +10,7 @@ import {
   LocalWorkspace,
   PulumiCommand,
   Stack as AutomationStack,
+  StackAlreadyExistsError,
   type ConfigMap,
   type EngineEvent,
 } from "@pulumi/pulumi/automation";
@@ -71,8 +72,8 @@ export interface PlanOptions {
   skipPreview?: boolean;
 }
 
-/** Options for refresh and destroy. */
-export interface StateOperationOptions {
+/** Options for refresh. */
+export interface RefreshOptions {
   expectNoChanges?: boolean;
 }
 
@@ -84,14 +85,39 @@ export interface Stack {
   preview(program: Program, options?: PlanOptions): Promise<OperationResult>;
   /** `pulumi up`; `preview` holds the result of the preview it ran first (none with `skipPreview`). */
   up(program: Program, options?: PlanOptions): Promise<OperationResult & { preview?: OperationResult }>;
-  refresh(options?: StateOperationOptions): Promise<OperationResult>;
-  destroy(options?: StateOperationOptions): Promise<OperationResult>;
+  refresh(options?: RefreshOptions): Promise<OperationResult>;
+  destroy(): Promise<OperationResult>;
   /** `pulumi stack export --show-secrets`, parsed. */
   state(): Promise<StackState>;
   /** Runs any other CLI command on this stack (`["stack", "export"]`, `["cancel"]`…) and returns stdout. */
   cli(args: string[]): Promise<{ stdout: string; stderr: string; code: number }>;
   /** The environment every CLI run of this stack gets. */
   readonly env: Record<string, string>;
+}
+
+/**
+ * Creates the stack, or selects it when it exists: `createOrSelect` tries `stack select` first,
+ * one CLI run (about 0.3 s) that fails for every new stack, which is most of them here.
+ */
+async function createOrSelect(name: string, workspace: LocalWorkspace): Promise<AutomationStack> {
+  try {
+    return await AutomationStack.create(name, workspace);
+  } catch (err) {
+    if (err instanceof StackAlreadyExistsError) return AutomationStack.select(name, workspace);
+    throw err;
+  }
+}
+
+/**
+ * The Automation API follows every update with `stack output` (twice) and every update, refresh
+ * and destroy with `stack history` (sdk/nodejs/automation/stack.ts, `Stack.up`, `refresh`,
+ * `destroy`, v3.248.0): three CLI runs, about 1.4 s after each `up`. Nothing here reads their
+ * answers (results come from the engine's events, state from `stack export`), so they are skipped.
+ */
+function withoutFollowUpQueries(stack: AutomationStack): AutomationStack {
+  stack.outputs = async () => ({});
+  stack.info = async () => undefined;
+  return stack;
 }
 
 let command: Promise<PulumiCommand> | undefined;
@@ -120,7 +146,7 @@ export async function createStack(options: StackOptions): Promise<Stack> {
     projectSettings: { name: projectName, runtime: "nodejs", backend: { url: env.PULUMI_BACKEND_URL } },
     secretsProvider: "passphrase",
   });
-  const auto = await AutomationStack.createOrSelect(stackName, workspace);
+  const auto = withoutFollowUpQueries(await createOrSelect(stackName, workspace));
   if (options.config) await auto.setAllConfig(options.config);
 
   /** Runs one operation, collecting its events and display; a failed CLI run is a result, not a throw. */
@@ -130,16 +156,15 @@ export async function createStack(options: StackOptions): Promise<Stack> {
       onEvent: (e: EngineEvent) => void;
       onOutput: (s: string) => void;
       onError: (s: string) => void;
-    }) => Promise<{ outputs?: Record<string, unknown> } | void>,
+    }) => Promise<unknown>,
   ): Promise<OperationResult> {
     const events: EngineEvent[] = [];
     let stdout = "";
     let stderr = "";
     const started = Date.now();
     let ok = true;
-    let outputs: Record<string, unknown> | undefined;
     try {
-      const answer = await body({
+      await body({
         onEvent: (event) => {
           if (process.env.DUMP_EVENTS) console.error(JSON.stringify(event).slice(0, 600));
           events.push(event);
@@ -150,14 +175,13 @@ export async function createStack(options: StackOptions): Promise<Stack> {
         },
         onError: (text) => (stderr += text),
       });
-      outputs = answer?.outputs;
     } catch (err) {
       ok = false;
       const e = err as { stdout?: string; stderr?: string; message?: string };
       if (!stdout && e.stdout) stdout = e.stdout;
       stderr += e.stderr ?? e.message ?? String(err);
     }
-    return resultOf(operation, events, { ok, stdout, stderr, elapsedMs: Date.now() - started, outputs });
+    return resultOf(operation, events, { ok, stdout, stderr, elapsedMs: Date.now() - started });
   }
 
   const parallel = options.parallel ? { parallel: options.parallel } : {};
@@ -172,9 +196,7 @@ export async function createStack(options: StackOptions): Promise<Stack> {
 
   const preview = (program: Program, opts: PlanOptions = {}) => {
     workspace.program = program as never;
-    return run("preview", async (hooks) => {
-      await auto.preview({ ...hooks, ...planArgs(program, opts) });
-    });
+    return run("preview", (hooks) => auto.preview({ ...hooks, ...planArgs(program, opts) }));
   };
 
   return {
@@ -189,20 +211,14 @@ export async function createStack(options: StackOptions): Promise<Stack> {
         if (!previewResult.ok)
           return { ...previewResult, operation: "update" as const, preview: previewResult };
       }
-      const result = await run("update", async (hooks) => {
-        const answer = await auto.up({ ...hooks, ...planArgs(program, opts) });
-        return { outputs: Object.fromEntries(Object.entries(answer.outputs).map(([k, v]) => [k, v.value])) };
-      });
+      const result = await run("update", (hooks) => auto.up({ ...hooks, ...planArgs(program, opts) }));
       return previewResult ? { ...result, preview: previewResult } : result;
     },
     refresh: (opts = {}) =>
-      run("refresh", async (hooks) => {
-        await auto.refresh({ ...hooks, ...parallel, expectNoChanges: opts.expectNoChanges });
-      }),
-    destroy: (opts = {}) =>
-      run("destroy", async (hooks) => {
-        await auto.destroy({ ...hooks, ...parallel, ...(opts.expectNoChanges ? {} : {}) });
-      }),
+      run("refresh", (hooks) =>
+        auto.refresh({ ...hooks, ...parallel, expectNoChanges: opts.expectNoChanges }),
+      ),
+    destroy: () => run("destroy", (hooks) => auto.destroy({ ...hooks, ...parallel })),
     state: async () => readState(await cliRun(["stack", "export", "--show-secrets"]).then((r) => r.stdout)),
     cli: cliRun,
   };

@@ -84,17 +84,15 @@ function go(module: string, args: string[], log: (line: string) => void): void {
     throw new Error(`go ${args.join(" ")} failed in tools/${module} (exit ${run.status})`);
 }
 
-/** The dynamic-provider plugin: Pulumi's release script, falling back to this repository's `@pulumi/pulumi`. */
+/** The dynamic-provider plugin: Pulumi's release script, with this repository's preloads (see each file). */
 function dynamicProviderScript(): string {
-  const fallback = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
-  const watchdog = path.join(__dirname, "watchdog.js");
+  const file = (name: string) => JSON.stringify(path.join(__dirname, name));
   return [
     "#!/bin/sh",
-    "# The dynamic-provider plugin, as Pulumi's release ships it (sdk/nodejs/dist/pulumi-resource-pulumi-nodejs):",
-    "# @pulumi/pulumi's provider host as the program's folder resolves it, else this repository's copy.",
-    "# The watchdog ends the host when the engine that started it is gone (a CLI killed with SIGKILL).",
-    `SCRIPT=$(node -e "console.log(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))" 2>/dev/null || echo ${JSON.stringify(fallback)})`,
-    `exec node --require ${JSON.stringify(watchdog)} "$SCRIPT" "$@"`,
+    "# The dynamic-provider plugin, as Pulumi's release ships it (sdk/nodejs/dist/pulumi-resource-pulumi-nodejs).",
+    "# The watchdog ends the host when the engine that started it is gone (a CLI killed with SIGKILL);",
+    "# the host loads the modules only closure serialization uses on first use.",
+    `exec node --require ${file("watchdog.js")} --require ${file("deferSerializerModules.js")} ${file("providerHost.js")} "$@"`,
     "",
   ].join("\n");
 }
@@ -117,6 +115,23 @@ function languageHostScript(): string {
     'wait "$HOST"',
     "",
   ].join("\n");
+}
+
+/**
+ * Writes the two plugin scripts into `bin` where they differ from this repository's (they name its
+ * files, so a build made by an earlier checkout gets the current ones).
+ */
+function writePluginScripts(bin: string): void {
+  const scripts = {
+    "pulumi-language-nodejs": languageHostScript(),
+    "pulumi-resource-pulumi-nodejs": dynamicProviderScript(),
+  };
+  for (const [name, text] of Object.entries(scripts)) {
+    const file = path.join(bin, name);
+    if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text) {
+      fs.writeFileSync(file, text, { mode: 0o755 });
+    }
+  }
 }
 
 /** Builds the pinned CLI, the language host and the plugin scripts into `.tools/pulumi/<version>`. */
@@ -154,8 +169,7 @@ function build(root: string, log: (line: string) => void): void {
     ],
     log,
   );
-  fs.writeFileSync(path.join(bin, "pulumi-language-nodejs"), languageHostScript(), { mode: 0o755 });
-  fs.writeFileSync(path.join(bin, "pulumi-resource-pulumi-nodejs"), dynamicProviderScript(), { mode: 0o755 });
+  writePluginScripts(bin);
   fs.rmSync(root, { recursive: true, force: true });
   fs.renameSync(staging, root);
   log(`Built in ${((Date.now() - started) / 1000).toFixed(0)} s: ${path.join(root, "bin")}`);
@@ -174,6 +188,7 @@ export function ensureToolchain(log: (line: string) => void = (line) => console.
   const root = path.join(repoRoot, ".tools", "pulumi", pinnedVersion);
   const pulumi = path.join(root, "bin", "pulumi");
   if (versionOf(pulumi) !== pinnedVersion) build(root, log);
+  else writePluginScripts(path.dirname(pulumi));
   return toolchainAt(pulumi, "built");
 }
 

@@ -50,8 +50,6 @@ export interface OperationResult {
   diagnostics: Diagnostic[];
   /** The engine's summary: steps by op, `same` included. */
   changes: Record<string, number>;
-  /** The stack's outputs after an update (plain values, secrets unwrapped). */
-  outputs?: PropertyMap;
   /** What the CLI printed on stdout: Pulumi's own display. */
   stdout: string;
   stderr: string;

@@ -112,25 +112,22 @@ function sameTree(declared: JsonObject, tree: OwnershipTree): boolean {
  * owned (`null` as absent), and a container with no leaf owns nothing.
  */
 function sameImpliedTree(declared: JsonObject, held: JsonObject): boolean {
-  let matched = 0;
   for (const [key, value] of Object.entries(declared)) {
     const node = getOwn(held, key);
-    const nodeOwnsNothing = node === undefined || (isPlainObject(node) && !hasLeaves(node as JsonObject));
     if (isPlainObject(value)) {
-      if (nodeOwnsNothing) {
-        if (hasLeaves(value as JsonObject)) return false;
-        continue;
-      }
-      if (!isPlainObject(node) || !sameImpliedTree(value as JsonObject, node as JsonObject)) return false;
+      // A declared container owns what its leaves own: nothing held is the same as no leaves declared.
+      if (node === undefined ? hasLeaves(value as JsonObject) : !isPlainObject(node)) return false;
+      if (node !== undefined && !sameImpliedTree(value as JsonObject, node as JsonObject)) return false;
     } else if (node === undefined || isPlainObject(node) || (value === null) !== (node === null)) {
       return false;
     }
-    matched++;
   }
-  return (
-    matched ===
-    Object.values(held).filter((node) => !isPlainObject(node) || hasLeaves(node as JsonObject)).length
-  );
+  // Whatever else is held must own nothing: containers without leaves.
+  for (const [key, node] of Object.entries(held)) {
+    if (!Object.hasOwn(declared, key) && (!isPlainObject(node) || hasLeaves(node as JsonObject)))
+      return false;
+  }
+  return true;
 }
 
 function hasLeaves(declared: JsonObject): boolean {

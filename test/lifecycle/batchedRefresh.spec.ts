@@ -57,6 +57,17 @@ describe("lifecycle: refresh reads in batches", () => {
   beforeEach(() => world.start());
   afterEach(() => world.stop());
 
+  /**
+   * Slows every read to 1.5 s. From source, each resource carries a ~115 KB `__provider` that the
+   * engine sends with every Read and the dynamic-provider host deserializes, which spreads the
+   * reads over hundreds of milliseconds, more on a busy machine: only reads that wait while a
+   * request is in flight share a list, so without this a slow machine may send every read alone
+   * (the exact batches are pinned at hook level, test/provider/clerk/batchReads.spec.ts).
+   */
+  function readsTakeTheirTime(): void {
+    world.emulator.inject({ method: "GET", latencyMs: 1500 });
+  }
+
   /** The list requests a refresh sent, as `path ids-count`, sorted. */
   function listRequests(): string[] {
     return world.emulator
@@ -70,12 +81,9 @@ describe("lifecycle: refresh reads in batches", () => {
     assertOk(await stack.up(program, { skipPreview: true }));
     const before = await outputsByName(stack);
     world.reset();
+    readsTakeTheirTime();
     const refresh = assertOk(await stack.refresh({ expectNoChanges: true }));
     assert.equal(refresh.steps.length, 24);
-    // From source, each resource carries a ~115 KB `__provider` that the engine sends with every Read
-    // and the dynamic-provider host deserializes, which spreads the reads over hundreds of
-    // milliseconds: only those that arrive close together share a list (the exact batches are
-    // pinned at hook level, test/provider/clerk/batchReads.spec.ts).
     const requests = world.emulator.requests();
     assert.ok(requests.every((r) => r.method === "GET" && r.status === 200));
     assert.ok(
@@ -99,6 +107,7 @@ describe("lifecycle: refresh reads in batches", () => {
       publicMetadata: { seat: "moved" },
     });
     world.reset();
+    readsTakeTheirTime();
     const preview = await stack.preview(program, { refresh: true, expectNoChanges: true });
     assert.equal(preview.ok, false);
     const updated = ops(preview)

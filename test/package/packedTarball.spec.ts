@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
+import { npm, packRepository } from "../../bench/packageInstall";
 import { startEmulator, type Emulator } from "../../emulator";
 import { openProject } from "../../engine/project";
 import type { OperationResult } from "../../engine/types";
@@ -13,12 +14,6 @@ const repoRoot = path.resolve(__dirname, "..", "..");
 const repoManifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
   devDependencies: Record<string, string>;
 };
-
-/** What `npm pack --json` says about the tarball it wrote. */
-interface PackResult {
-  filename: string;
-  files: { path: string }[];
-}
 
 /** The parts of the packed `package.json` this spec reads. */
 interface PackedManifest {
@@ -202,18 +197,6 @@ export const plan: pulumi.Output<string> = user.publicMetadata.apply((m) => Stri
   },
 ];
 
-/** `npm …args` in `cwd`; a failure throws with npm's own output. */
-function npm(args: string[], cwd: string): string {
-  try {
-    return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  } catch (error) {
-    const failed = error as { stdout?: string; stderr?: string };
-    throw new Error(
-      `npm ${args.join(" ")} failed in ${cwd}:\n${failed.stdout ?? ""}\n${failed.stderr ?? ""}`,
-    );
-  }
-}
-
 /** Asserts a CLI operation exited 0 with no error, no failed step and nothing on stderr. */
 function assertClean(result: OperationResult): void {
   const failed = result.steps.filter((s) => s.error);
@@ -232,18 +215,13 @@ describe("the packed package", function () {
   this.timeout(180_000);
   let scratch: string;
   let project: string;
-  let pack: PackResult;
+  let pack: ReturnType<typeof packRepository>;
   let manifest: PackedManifest;
 
   before(() => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), "clerk-metadata-package-"));
     // `npm pack` builds through `prepack` (clean, then build), exactly as `npm publish` does.
-    const out = execFileSync("npm", ["pack", "--json", "--pack-destination", scratch], {
-      cwd: repoRoot,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    pack = (JSON.parse(out) as PackResult[])[0];
+    pack = packRepository(scratch);
     // A user's project: the tarball installed by npm with `@pulumi/pulumi`, and TypeScript and Node's
     // types as Pulumi's TypeScript template has them, each at the version this repository pins.
     // `--prefer-offline`: packages come from the npm cache that installing this repository filled, and
@@ -261,7 +239,7 @@ describe("the packed package", function () {
         "--prefer-offline",
         "--no-audit",
         "--no-fund",
-        path.join(scratch, pack.filename),
+        pack.tarball,
         pinned("@pulumi/pulumi"),
         pinned("typescript"),
         pinned("@types/node"),

@@ -9,7 +9,6 @@ import {
   appMetadata,
   assertOk,
   assertSameView,
-  finalCheckpointOnly,
   maxInFlight,
   merge,
   opCounts,
@@ -17,6 +16,7 @@ import {
   StackWorld,
   type Obj,
 } from "./stackHelpers";
+import { finalCheckpointOnly } from "../support/checkpoints";
 
 const userId = "user_shared";
 const orgId = "org_shared";

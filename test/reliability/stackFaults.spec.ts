@@ -13,7 +13,6 @@ import {
   appMetadata,
   assertOk,
   assertSameView,
-  finalCheckpointOnly,
   merge,
   opCounts,
   pad,
@@ -21,6 +20,7 @@ import {
   type MetadataView,
   type Obj,
 } from "./stackHelpers";
+import { finalCheckpointOnly } from "../support/checkpoints";
 
 // ---- the 200-resource fleet ----
 

@@ -34,19 +34,6 @@ export interface TimedRequest {
   finishedAt: number;
 }
 
-/**
- * Environment for stacks of hundreds of resources whose intermediate checkpoints no test reads.
- * Loaded from this repository's source (outside any `node_modules`), the provider is serialized into
- * every resource's `__provider` by value, about 115 KB, in inputs and in outputs
- * (`@pulumi/pulumi` runtime/closure/createClosure.js, `findNormalizedModuleNameAsync` and
- * `captureModuleAsync`: only a module under `node_modules` becomes a `require`); an installed
- * package is one `require` line (README, entry points). The engine saves the whole checkpoint
- * before and after every step, one at a time, so 150 resources write 35 MB some 300 times and
- * steps wait on it. `PULUMI_SKIP_CHECKPOINTS` saves only the final state
- * (pkg/backend/snapshot.go, `NewSnapshotManager`, v3.248.0).
- */
-export const finalCheckpointOnly: Record<string, string> = { PULUMI_SKIP_CHECKPOINTS: "true" };
-
 /** The most requests that were in flight at one moment (arrived, not yet answered). */
 export function maxInFlight(requests: readonly TimedRequest[]): number {
   const edges = requests.flatMap((r) => [
