@@ -76,19 +76,22 @@ export async function openProject(options: ProjectOptions): Promise<ProjectStack
     return result;
   };
 
-  const select = await runPulumi(["stack", "select", stack], { cwd: options.projectDir, env });
+  const select = await runPulumi(["stack", "select", "--create", stack, "--secrets-provider", "passphrase"], {
+    cwd: options.projectDir,
+    env,
+  });
   if (select.code !== 0) {
-    const init = await runPulumi(["stack", "init", stack, "--secrets-provider", "passphrase"], {
-      cwd: options.projectDir,
-      env,
-    });
-    if (init.code !== 0) throw new Error(`pulumi stack init ${stack} failed: ${init.stderr || init.stdout}`);
+    throw new Error(`pulumi stack select --create ${stack} failed: ${select.stderr || select.stdout}`);
   }
   const setConfig = async (key: string, value: string | { value: string; secret: true }) => {
     if (typeof value === "string") await must(["config", "set", key, value]);
     else await must(["config", "set", "--secret", key, value.value]);
   };
-  for (const [key, value] of Object.entries(options.config ?? {})) await setConfig(key, value);
+  const config = Object.entries(options.config ?? {}).flatMap(([key, value]) =>
+    typeof value === "string" ? ["--plaintext", `${key}=${value}`] : ["--secret", `${key}=${value.value}`],
+  );
+  // One CLI run for all of it (`config set-all`), not one per key.
+  if (config.length > 0) await must(["config", "set-all", ...config]);
 
   async function operation(
     operation: OperationResult["operation"],

@@ -7,12 +7,17 @@
  */
 const Mocha = require("mocha");
 
-/** The reason in a title chain: the last parenthesized part that says how to run the test. */
+/**
+ * The reason in a title chain: the last parenthesized part that says how to run the test. Read
+ * from `titlePath()`, which a test has in the main process and, rebuilt, in a parallel run's
+ * reporter (where a test's `parent` holds no title).
+ */
 function reasonOf(test) {
-  for (let node = test; node; node = node.parent) {
-    // One level of parentheses may nest inside the reason ("a development instance key (sk_test_…)").
-    const part = String.raw`(?:[^()]|\([^()]*\))*`;
-    const match = new RegExp(String.raw`\((${part}\bto run\b${part})\)\s*$`).exec(node.title || "");
+  // One level of parentheses may nest inside the reason ("a development instance key (sk_test_…)").
+  const part = String.raw`(?:[^()]|\([^()]*\))*`;
+  const reason = new RegExp(String.raw`\((${part}\bto run\b${part})\)\s*$`);
+  for (const title of [...test.titlePath()].reverse()) {
+    const match = reason.exec(title || "");
     if (match) return match[1];
   }
   return "no reason given";

@@ -164,7 +164,8 @@ function kindsOf(seen: ProcessInfo[]): string[] {
   const kinds = new Set<string>();
   for (const p of seen) {
     if (/pulumi-language-nodejs/.test(p.command)) kinds.add("language host");
-    else if (/dynamic-provider/.test(p.command)) kinds.add("dynamic-provider host");
+    // A release's plugin script runs cmd/dynamic-provider; the project's runs engine/providerHost.js.
+    else if (/dynamic-provider|providerHost\.js/.test(p.command)) kinds.add("dynamic-provider host");
     else if (/@pulumi\/pulumi\/cmd\/run|cmd[/\\]run/.test(p.command)) kinds.add("program");
   }
   return [...kinds].sort();
