@@ -30,6 +30,9 @@ export function projectFor(programDir: string, dir: string): string {
   return dir;
 }
 
+/** A config value: plain, or `{ value, secret: true }` (stored encrypted). */
+export type ConfigValue = string | { value: string; secret: true };
+
 /** Options for {@link openProject}. */
 export interface ProjectOptions {
   /** The project's folder (holds `Pulumi.yaml`). */
@@ -38,7 +41,7 @@ export interface ProjectOptions {
   stateDir: string;
   stack?: string;
   /** Config to set: plain values, or `{ value, secret: true }` (set with `--secret`). */
-  config?: Record<string, string | { value: string; secret: true }>;
+  config?: Record<string, ConfigValue>;
   env?: Record<string, string>;
   onOutput?: (text: string) => void;
 }
@@ -51,8 +54,8 @@ export interface ProjectStack {
   up(flags?: string[]): Promise<OperationResult>;
   refresh(flags?: string[]): Promise<OperationResult>;
   destroy(flags?: string[]): Promise<OperationResult>;
-  /** `pulumi config set [--secret] key value`. */
-  setConfig(key: string, value: string | { value: string; secret: true }): Promise<void>;
+  /** `pulumi config set-all --plaintext|--secret key=value`. */
+  setConfig(key: string, value: ConfigValue): Promise<void>;
   state(): Promise<StackState>;
   /** Any other command on this stack. */
   run(args: string[]): Promise<CliRun>;
@@ -83,15 +86,15 @@ export async function openProject(options: ProjectOptions): Promise<ProjectStack
   if (select.code !== 0) {
     throw new Error(`pulumi stack select --create ${stack} failed: ${select.stderr || select.stdout}`);
   }
-  const setConfig = async (key: string, value: string | { value: string; secret: true }) => {
-    if (typeof value === "string") await must(["config", "set", key, value]);
-    else await must(["config", "set", "--secret", key, value.value]);
+  /** Sets every entry in one CLI run (`config set-all`), each plain or `--secret`. */
+  const setAllConfig = async (entries: [string, ConfigValue][]) => {
+    const flags = entries.flatMap(([key, value]) =>
+      typeof value === "string" ? ["--plaintext", `${key}=${value}`] : ["--secret", `${key}=${value.value}`],
+    );
+    if (flags.length > 0) await must(["config", "set-all", ...flags]);
   };
-  const config = Object.entries(options.config ?? {}).flatMap(([key, value]) =>
-    typeof value === "string" ? ["--plaintext", `${key}=${value}`] : ["--secret", `${key}=${value.value}`],
-  );
-  // One CLI run for all of it (`config set-all`), not one per key.
-  if (config.length > 0) await must(["config", "set-all", ...config]);
+  const setConfig = (key: string, value: ConfigValue) => setAllConfig([[key, value]]);
+  await setAllConfig(Object.entries(options.config ?? {}));
 
   async function operation(
     operation: OperationResult["operation"],

@@ -52,10 +52,12 @@ function onPath(): string | undefined {
   return undefined;
 }
 
-/** The toolchain rooted at the folder holding `binary`, checked for the plugins the project needs. */
-function toolchainAt(binary: string, source: Toolchain["source"]): Toolchain {
+/**
+ * The toolchain rooted at the folder holding `binary`, checked for the plugins the project needs;
+ * `version` is what `binary version` printed, when the caller already ran it.
+ */
+function toolchainAt(binary: string, source: Toolchain["source"], version = versionOf(binary)): Toolchain {
   const bin = path.dirname(fs.realpathSync(binary));
-  const version = versionOf(binary);
   if (!version) throw new Error(`${binary} (from ${source}) does not run: \`${binary} version\` failed`);
   for (const plugin of ["pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"]) {
     if (!fs.existsSync(path.join(bin, plugin))) {
@@ -204,12 +206,18 @@ function locate(log: (line: string) => void): Toolchain {
   const named = process.env.PULUMI_CLI;
   if (named) return toolchainAt(named, "PULUMI_CLI");
   const ambient = onPath();
-  if (ambient && testedVersions.includes(versionOf(ambient) ?? "")) return toolchainAt(ambient, "PATH");
+  const ambientVersion = ambient && versionOf(ambient);
+  if (ambient && ambientVersion && testedVersions.includes(ambientVersion)) {
+    return toolchainAt(ambient, "PATH", ambientVersion);
+  }
   const root = path.join(repoRoot, ".tools", "pulumi", pinnedVersion);
   const pulumi = path.join(root, "bin", "pulumi");
-  if (versionOf(pulumi) !== pinnedVersion) build(root, log);
-  else writePluginScripts(path.dirname(pulumi));
-  return toolchainAt(pulumi, "built");
+  if (versionOf(pulumi) !== pinnedVersion) {
+    build(root, log);
+    return toolchainAt(pulumi, "built");
+  }
+  writePluginScripts(path.dirname(pulumi));
+  return toolchainAt(pulumi, "built", pinnedVersion);
 }
 
 /**

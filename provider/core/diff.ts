@@ -116,8 +116,11 @@ function sameImpliedTree(declared: JsonObject, held: JsonObject): boolean {
     const node = getOwn(held, key);
     if (isPlainObject(value)) {
       // A declared container owns what its leaves own: nothing held is the same as no leaves declared.
-      if (node === undefined ? hasLeaves(value as JsonObject) : !isPlainObject(node)) return false;
-      if (node !== undefined && !sameImpliedTree(value as JsonObject, node as JsonObject)) return false;
+      if (node === undefined) {
+        if (hasLeaves(value as JsonObject)) return false;
+      } else if (!isPlainObject(node) || !sameImpliedTree(value as JsonObject, node as JsonObject)) {
+        return false;
+      }
     } else if (node === undefined || isPlainObject(node) || (value === null) !== (node === null)) {
       return false;
     }
