@@ -3,6 +3,7 @@ import type { MetadataInput, MetadataOutput } from "./inputTypes";
 import type { MetadataProvider } from "../providers/metadataProvider";
 import provider = require("../providers/organizationMembership");
 import { exposeUndeclared, metadataProps, withSecretOutputs } from "./registration";
+import { dynamicResourceType } from "./serializedProvider";
 import { kinds } from "../core/kinds";
 
 /** Arguments of `OrganizationMembershipMetadata`; metadata types default to Clerk's global `OrganizationMembership*Metadata` interfaces. */
@@ -51,7 +52,7 @@ export class OrganizationMembershipMetadata<
   Public extends object = OrganizationMembershipPublicMetadata,
   Private extends object = OrganizationMembershipPrivateMetadata,
 >
-  extends pulumi.dynamic.Resource
+  extends pulumi.CustomResource
 {
   /** The organization's Clerk id. */
   declare public readonly organizationId: pulumi.Output<string>;
@@ -70,14 +71,7 @@ export class OrganizationMembershipMetadata<
     opts?: pulumi.CustomResourceOptions,
   ) {
     const props = metadataProps(kinds.organizationMembership, name, args as never);
-    super(
-      organizationMembershipMetadataProvider,
-      name,
-      props,
-      withSecretOutputs(opts),
-      "clerk",
-      "OrganizationMembershipMetadata",
-    );
+    super(dynamicResourceType(kinds.organizationMembership), name, props, withSecretOutputs(opts));
     exposeUndeclared(this, kinds.organizationMembership, props);
   }
 }

@@ -3,6 +3,7 @@ import type { MetadataInput, MetadataOutput } from "./inputTypes";
 import type { MetadataProvider } from "../providers/metadataProvider";
 import provider = require("../providers/organization");
 import { exposeUndeclared, metadataProps, withSecretOutputs } from "./registration";
+import { dynamicResourceType } from "./serializedProvider";
 import { kinds } from "../core/kinds";
 
 /** Arguments of `OrganizationMetadata`; metadata types default to Clerk's global `Organization*Metadata` interfaces. */
@@ -49,7 +50,7 @@ export class OrganizationMetadata<
   Public extends object = OrganizationPublicMetadata,
   Private extends object = OrganizationPrivateMetadata,
 >
-  extends pulumi.dynamic.Resource
+  extends pulumi.CustomResource
 {
   /** The organization's Clerk id. */
   declare public readonly organizationId: pulumi.Output<string>;
@@ -66,14 +67,7 @@ export class OrganizationMetadata<
     opts?: pulumi.CustomResourceOptions,
   ) {
     const props = metadataProps(kinds.organization, name, args as never);
-    super(
-      organizationMetadataProvider,
-      name,
-      props,
-      withSecretOutputs(opts),
-      "clerk",
-      "OrganizationMetadata",
-    );
+    super(dynamicResourceType(kinds.organization), name, props, withSecretOutputs(opts));
     exposeUndeclared(this, kinds.organization, props);
   }
 }

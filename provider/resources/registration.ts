@@ -4,10 +4,12 @@ import type { KindSpec } from "../core/kinds";
 import { assertDeclarable } from "./declarationCheck";
 import { failureProperty, firstFailure, guardInputs } from "./failureInput";
 import { leafClaimConflict } from "./leafClaims";
+import { serializedProvider } from "./serializedProvider";
 
 /**
- * The properties a resource of kind `spec` registers: its identity inputs, each declared metadata
- * field (`privateMetadata` wrapped as a secret), `authoritative` when declared, and
+ * The properties a resource of kind `spec` registers: its serialized provider (`__provider`, see
+ * `serializedProvider`), its identity inputs, each declared metadata field (`privateMetadata`
+ * wrapped as a secret), `authoritative` and `adopt` when declared, and
  * `declarationError`: the first failure found in the program process (an input Output that
  * rejected, such as a failed lookup, or another resource declaring the same leaf of the same
  * entity), which `check` turns into a check failure. So the resource always registers, and no
@@ -28,7 +30,7 @@ export function metadataProps(spec: KindSpec, name: string, args: Record<string,
   for (const field of [...spec.metadataFields, "authoritative", "adopt"])
     if (args[field] !== undefined) declared[field] = args[field];
   const { guarded, failure } = guardInputs(declared);
-  const props: pulumi.Inputs = { ...guarded };
+  const props: pulumi.Inputs = { ...guarded, __provider: serializedProvider(spec.name) };
   if (props.privateMetadata !== undefined) props.privateMetadata = pulumi.secret(props.privateMetadata);
   const conflict = leafClaimConflict(spec, `${spec.resourceType} "${name}"`, guarded);
   props[failureProperty] = failure ? firstFailure([failure, pulumi.output(conflict)]) : conflict;

@@ -3,6 +3,7 @@ import type { MetadataInput, MetadataOutput } from "./inputTypes";
 import type { MetadataProvider } from "../providers/metadataProvider";
 import provider = require("../providers/user");
 import { exposeUndeclared, metadataProps, withSecretOutputs } from "./registration";
+import { dynamicResourceType } from "./serializedProvider";
 import { kinds } from "../core/kinds";
 
 /** Arguments of `UserMetadata`; metadata types default to Clerk's global `User*Metadata` interfaces. */
@@ -52,7 +53,7 @@ export class UserMetadata<
   Private extends object = UserPrivateMetadata,
   Unsafe extends object = UserUnsafeMetadata,
 >
-  extends pulumi.dynamic.Resource
+  extends pulumi.CustomResource
 {
   /** The user's Clerk id. */
   declare public readonly userId: pulumi.Output<string>;
@@ -71,7 +72,7 @@ export class UserMetadata<
     opts?: pulumi.CustomResourceOptions,
   ) {
     const props = metadataProps(kinds.user, name, args as never);
-    super(userMetadataProvider, name, props, withSecretOutputs(opts), "clerk", "UserMetadata");
+    super(dynamicResourceType(kinds.user), name, props, withSecretOutputs(opts));
     exposeUndeclared(this, kinds.user, props);
   }
 }

@@ -424,6 +424,12 @@ describe("the packed package", function () {
           plan: "pro",
           flavour: flavour.name,
         });
+        // The installed package's serialized provider is one require of its subpath, in inputs and outputs.
+        const [stored] = (await stack.state()).resources;
+        const serialized = 'exports.handler = () => require("pulumi-clerk-metadata/providers/user");\n';
+        assert.equal(stored!.type, "pulumi-nodejs:dynamic/clerk:UserMetadata");
+        assert.equal(stored!.inputs.__provider, serialized);
+        assert.equal(stored!.outputs.__provider, serialized);
 
         emulator.reset();
         const preview = await stack.preview(["--expect-no-changes"]);
