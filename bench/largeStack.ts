@@ -5,7 +5,7 @@ import type { Stack } from "../engine/stack";
 import type { OperationResult } from "../engine/types";
 import { checkpointBytes, openBenchStack } from "./benchStack";
 import { atMost, formatBytes, formatSeconds, info, type Figure } from "./figures";
-import { mixedProgram, noopClasses, packageClasses, type MixedShape } from "./mixedStack";
+import { mixedProgram, noopClasses, noopOneLineClasses, packageClasses, type MixedShape } from "./mixedStack";
 import { timeOperation, type TimedOperation } from "./operationTiming";
 import type { ScratchInstall } from "./packageInstall";
 import type { RemoteEmulator } from "./remoteEmulator";
@@ -36,8 +36,11 @@ const operations: readonly Operation[] = ["up", "no-change up", "preview --refre
 /** One stack of the comparison: its label, role, stack, program and emulator latency, and each operation's timing. */
 interface Contender {
   label: string;
-  /** The no-op provider, the package at no latency, or the package at `latencyMs`. */
-  role: "noop" | "package" | "package-latency";
+  /**
+   * The no-op provider, the no-op provider storing the package's one-line `__provider` (the same
+   * state as the package's), the package at no latency, or the package at `latencyMs`.
+   */
+  role: "noop" | "noop-one-line" | "package" | "package-latency";
   stack: Stack;
   program: () => void;
   latencyMs: number;
@@ -82,12 +85,13 @@ function phases(op: TimedOperation): string {
 
 /**
  * Figure 4. The same program of N resources (users, organizations, memberships; `mixedStack.ts`)
- * runs through Pulumi's CLI on five stacks: the no-op provider (the engine's floor for this
+ * runs through Pulumi's CLI on six stacks: the no-op provider (the engine's floor for this
  * program shape) and the package loaded from the packed tarball with the emulator answering at
- * once, twice each, and the package with 30 ms of latency per request. `up` (the CLI's preview,
- * then the update), a no-change `up`, `preview --refresh` and `destroy` run in that order, each
- * operation on the five stacks one after the other, so that the load of the machine weighs on
- * all alike; the comparison takes each contender's faster run.
+ * once, twice each, the package with 30 ms of latency per request, and once the no-op provider
+ * storing the package's one-line `__provider` (the package's state, without its work). `up` (the
+ * CLI's preview, then the update), a no-change `up`, `preview --refresh` and `destroy` run in that
+ * order, each operation on the six stacks one after the other, so that the load of the machine
+ * weighs on all alike; the comparison takes each contender's faster run.
  * Then a new stack of the package `up`s the N creates with the emulator limited to 100 requests
  * per 10 s and `clerk:rateLimit` at `100/10s`, against the floor those requests set.
  */
@@ -117,13 +121,14 @@ export async function measureLargeStack(options: LargeStackOptions): Promise<Fig
   try {
     await emulator.setRateLimit(false);
     await emulator.clearFaults();
-    // Two rounds of the no-op provider and the package at no latency, in the order A B C B A so a
+    // Two rounds of the no-op provider and the package at no latency, in the order A B … B A so a
     // machine that slows down or speeds up during the section weighs on both alike; each figure
     // takes the faster of a contender's two runs (the least disturbed one).
     const contenders = [
       await open("noop", "noop", noop, 0),
       await open("package", "package", ours, 0),
       await open("package-latency", "package-latency", ours, latencyMs),
+      await open("noop-one-line", "noop-one-line", noopOneLineClasses(scratch), 0),
       await open("package-2", "package", ours, 0),
       await open("noop-2", "noop", noop, 0),
     ];
@@ -155,6 +160,7 @@ export async function measureLargeStack(options: LargeStackOptions): Promise<Fig
       const base = best("noop", operation);
       const at0 = best("package", operation);
       const at30 = best("package-latency", operation);
+      const sameState = best("noop-one-line", operation);
       const ratio = at0.wallMs / base.wallMs;
       const failed = base.failures + at0.failures;
       figures.push(
@@ -184,6 +190,17 @@ export async function measureLargeStack(options: LargeStackOptions): Promise<Fig
           raw: { package: summary(at30), ratio: at30.wallMs / base.wallMs },
           note: `${stepsOf(at30)}, ${at30.requests} requests${phases(at30)}`,
         }),
+        info({
+          section,
+          name: `${operation}: package / no-op provider storing the package's one-line __provider (one run)`,
+          value: `${formatSeconds(at0.wallMs)} / ${formatSeconds(sameState.wallMs)} = ${(at0.wallMs / sameState.wallMs).toFixed(2)}×`,
+          raw: {
+            package: summary(at0),
+            noopOneLine: summary(sameState),
+            ratio: at0.wallMs / sameState.wallMs,
+          },
+          note: `the same state on both sides, so this is the hooks' and requests' own cost; ${stepsOf(sameState)}${phases(sameState)}`,
+        }),
       );
     }
     const noChangeRequests = Math.max(
@@ -203,10 +220,10 @@ export async function measureLargeStack(options: LargeStackOptions): Promise<Fig
       ),
       info({
         section,
-        name: "checkpoint after up: package / no-op provider",
-        value: `${formatBytes(checkpoints.package ?? 0)} / ${formatBytes(checkpoints.noop ?? 0)}`,
+        name: "checkpoint after up: package / no-op provider / no-op storing the one-line __provider",
+        value: `${formatBytes(checkpoints.package ?? 0)} / ${formatBytes(checkpoints.noop ?? 0)} / ${formatBytes(checkpoints["noop-one-line"] ?? 0)}`,
         raw: checkpoints,
-        note: `the stack's file in the file backend; per resource ${formatBytes(Math.round((checkpoints.package ?? 0) / n))} / ${formatBytes(Math.round((checkpoints.noop ?? 0) / n))}`,
+        note: `the stack's file in the file backend; per resource ${formatBytes(Math.round((checkpoints.package ?? 0) / n))} / ${formatBytes(Math.round((checkpoints.noop ?? 0) / n))} / ${formatBytes(Math.round((checkpoints["noop-one-line"] ?? 0) / n))}`,
       }),
     );
 

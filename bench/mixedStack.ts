@@ -69,6 +69,11 @@ export function noopClasses(scratch: ScratchInstall): ResourceClasses {
   return require(installNoopProvider(scratch)) as ResourceClasses;
 }
 
+/** The no-op provider's classes that store the package's one-line `__provider` (see `noopProvider.ts`). */
+export function noopOneLineClasses(scratch: ScratchInstall): ResourceClasses {
+  return (require(installNoopProvider(scratch)) as { oneLine: ResourceClasses }).oneLine;
+}
+
 /**
  * How a program declares the shape's resources. `interleaved`: in three loops, users, then
  * organizations, then memberships alternating between organizations (`j % 5`), registered as the

@@ -5,10 +5,14 @@
  *
  * It is installed as a package of its own in the scratch program, beside the packed
  * `pulumi-clerk-metadata`, with resource classes of the same names and inputs, as a library a
- * user installs would have them. So both stacks have the same resources with the same inputs,
- * the same form of `__provider` (Pulumi serializes either provider as a `require` of its module,
- * `provider/providers/user.ts`) and the same stack traces in state (the first frame is the
- * class's constructor in `node_modules`).
+ * user installs would have them. So both stacks have the same resources with the same inputs and
+ * the same stack traces in state (the first frame is the class's constructor in `node_modules`).
+ *
+ * Its classes come in two forms. The main export is a plain `pulumi.dynamic.Resource`, whose
+ * `__provider` Pulumi's closure serializer writes (a `require` of the provider module in about
+ * 290 bytes of wrapper): the dynamic provider a user would write. `oneLine` registers the same
+ * resources with the package's own form of `__provider`, one `require` line
+ * (`provider/resources/serializedProvider.ts`), so its state has the package's shape and size.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -51,14 +55,28 @@ function make(type, fields) {
     }
   };
 }
-exports.UserMetadata = make("UserMetadata", ["userId", "publicMetadata", "privateMetadata", "unsafeMetadata"]);
-exports.OrganizationMetadata = make("OrganizationMetadata", ["organizationId", "publicMetadata", "privateMetadata"]);
-exports.OrganizationMembershipMetadata = make("OrganizationMembershipMetadata", [
-  "organizationId",
-  "userId",
-  "publicMetadata",
-  "privateMetadata",
-]);
+function makeOneLine(type, fields) {
+  return class extends pulumi.CustomResource {
+    constructor(name, args) {
+      const props = { __provider: 'exports.handler = () => require("${noopPackage}/index.js");\\n' };
+      for (const field of fields) {
+        const value = args[field];
+        if (value !== undefined) props[field] = field === "privateMetadata" ? pulumi.secret(value) : value;
+      }
+      super("pulumi-nodejs:dynamic/noop:" + type, name, props, { additionalSecretOutputs: ["privateMetadata"] });
+    }
+  };
+}
+const fields = {
+  UserMetadata: ["userId", "publicMetadata", "privateMetadata", "unsafeMetadata"],
+  OrganizationMetadata: ["organizationId", "publicMetadata", "privateMetadata"],
+  OrganizationMembershipMetadata: ["organizationId", "userId", "publicMetadata", "privateMetadata"],
+};
+exports.oneLine = {};
+for (const [type, names] of Object.entries(fields)) {
+  exports[type] = make(type, names);
+  exports.oneLine[type] = makeOneLine(type, names);
+}
 `;
 
 /** Writes the no-op provider's package (provider and classes) into the scratch program; returns its folder. */
