@@ -379,7 +379,10 @@ describe("the packed package", function () {
     before(async () => {
       emulator = await startEmulator({
         seed: {
-          users: flavours.map((f) => ({ id: f.userId, public_metadata: { app: { onboarded: true } } })),
+          users: [
+            ...flavours.map((f) => ({ id: f.userId, public_metadata: { app: { onboarded: true } } })),
+            { id: "user_upgrade" },
+          ],
         },
       });
     });
@@ -441,6 +444,64 @@ describe("the packed package", function () {
         assert.deepEqual(callsOf(emulator.requests()), []);
       });
     }
+    it("keeps a stack whose __provider Pulumi's closure serializer wrote (as earlier versions did): no change and no request, and the next up stores the one-line __provider", async () => {
+      const dir = path.join(project, "upgrade");
+      fs.mkdirSync(dir);
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.yaml"),
+        "name: user-upgrade\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n",
+      );
+      fs.writeFileSync(
+        path.join(dir, "package.json"),
+        JSON.stringify({ name: "user-upgrade", private: true, main: "index.js" }),
+      );
+      const args = `{ userId: "user_upgrade", publicMetadata: { plan: "pro" } }`;
+      // What earlier versions registered: a pulumi.dynamic.Resource of the same type token.
+      fs.writeFileSync(
+        path.join(dir, "index.js"),
+        `"use strict";
+const pulumi = require("@pulumi/pulumi");
+const { userMetadataProvider } = require("pulumi-clerk-metadata");
+new pulumi.dynamic.Resource(userMetadataProvider, "user", ${args}, { additionalSecretOutputs: ["privateMetadata", "ownership"] }, "clerk", "UserMetadata");
+`,
+      );
+      const stack = await openProject({
+        projectDir: dir,
+        stateDir: path.join(scratch, "state-upgrade"),
+        env: { CLERK_SECRET_KEY: emulator.secretKey, CLERK_API_URL: emulator.url },
+      });
+      assertClean(await stack.up());
+      const [before] = (await stack.state()).resources;
+      assert.match(String(before!.inputs.__provider), /__f0/);
+
+      fs.writeFileSync(
+        path.join(dir, "index.js"),
+        `"use strict";
+const clerk = require("pulumi-clerk-metadata");
+new clerk.UserMetadata("user", ${args});
+`,
+      );
+      emulator.reset();
+      const preview = await stack.preview(["--expect-no-changes"]);
+      assertClean(preview);
+      assert.deepEqual(
+        preview.steps.map((s) => [s.name, s.op]),
+        [["user", "same"]],
+      );
+      const up = await stack.up();
+      assertClean(up);
+      assert.deepEqual(
+        up.steps.map((s) => [s.name, s.op]),
+        [["user", "same"]],
+      );
+      assert.deepEqual(callsOf(emulator.requests()), []);
+      const [after] = (await stack.state()).resources;
+      assert.equal(after!.urn, before!.urn);
+      assert.equal(
+        after!.inputs.__provider,
+        'exports.handler = () => require("pulumi-clerk-metadata/providers/user");\n',
+      );
+    });
   });
 
   describe("refreshing a fleet in a user's project, run by the pulumi CLI", function () {
