@@ -25,10 +25,33 @@ export function diffResource(spec: KindSpec, olds: MetadataOutputs, news: Metada
     replaces.length > 0 ||
     isUnknown(authoritative) ||
     authoritative !== (olds.authoritative ?? false) ||
-    spec.metadataFields.some((field) => containsUnknown(news[field])) ||
-    !sameOwnership(spec, news, olds) ||
-    spec.metadataFields.some((field) => fieldDiffers(news[field], olds[field], authoritative === true));
+    spec.metadataFields.some((field) => fieldChanges(news[field], olds, field, authoritative === true));
   return { changes, replaces };
+}
+
+/**
+ * True when the declared field may differ from the old outputs: it holds an unknown value, it
+ * owns other paths (marks included) than the recorded ownership or, when none is recorded, than
+ * the ownership the old field implies (see `ownershipOfOutputs`), or Clerk's values differ from
+ * the declaration (the whole field, when `whole`). The common case (no recorded ownership, not
+ * authoritative) is one walk of the declaration.
+ */
+function fieldChanges(
+  declared: JsonObject | undefined,
+  olds: MetadataOutputs,
+  field: MetadataField,
+  whole: boolean,
+): boolean {
+  if (isUnknown(declared)) return true;
+  const recorded = olds.ownership;
+  const held = olds[field];
+  const owned = recorded ? getOwn(recorded as Record<string, unknown>, field) : held;
+  if (declared === undefined || owned === undefined) return declared !== owned;
+  if (!recorded && !whole) return !sameImpliedTree(declared, held!, true);
+  const sameOwnership = recorded
+    ? sameTree(declared, owned as OwnershipTree)
+    : sameImpliedTree(declared, held!, false);
+  return !sameOwnership || containsUnknown(declared) || fieldDiffers(declared, held, whole);
 }
 
 /**
@@ -69,26 +92,6 @@ function leavesDiffer(declared: JsonObject, held: unknown): boolean {
   return false;
 }
 
-/**
- * True when the declared fields own exactly the paths the old outputs own, marks included: the
- * recorded ownership, or, when none is recorded, the ownership their fields imply (see
- * `ownershipOfOutputs`), compared in place without building it (a diff of a field at Clerk's
- * 8 KB limit would spend most of its time building that tree).
- */
-function sameOwnership(spec: KindSpec, news: MetadataInputs, olds: MetadataOutputs): boolean {
-  const recorded = olds.ownership;
-  return spec.metadataFields.every((field) => {
-    const declared = news[field];
-    const owned = recorded
-      ? (getOwn(recorded as Record<string, unknown>, field) as OwnershipTree | undefined)
-      : olds[field];
-    if (declared === undefined || owned === undefined) return declared === owned;
-    return recorded
-      ? sameTree(declared, owned as OwnershipTree)
-      : sameImpliedTree(declared, owned as JsonObject);
-  });
-}
-
 function sameTree(declared: JsonObject, tree: OwnershipTree): boolean {
   let matched = 0;
   for (const [key, value] of Object.entries(declared)) {
@@ -108,29 +111,48 @@ function sameTree(declared: JsonObject, tree: OwnershipTree): boolean {
 }
 
 /**
- * `sameTree(declared, ownershipOf(held))`, without building the tree: each leaf of `held` is
- * owned (`null` as absent), and a container with no leaf owns nothing.
+ * `sameTree(declared, ownershipOf(held))`, without building the tree (a diff of a field at
+ * Clerk's 8 KB limit would spend most of its time building it): each leaf of `held` is owned
+ * (`null` as absent), and a container with no leaf owns nothing. With `compareValues`, also
+ * `!leavesDiffer(declared, held) && !containsUnknown(declared)`, in the same walk.
  */
-function sameImpliedTree(declared: JsonObject, held: JsonObject): boolean {
-  for (const [key, value] of Object.entries(declared)) {
+function sameImpliedTree(declared: JsonObject, held: JsonObject, compareValues: boolean): boolean {
+  let matched = 0;
+  for (const key of Object.keys(declared)) {
+    const value = declared[key];
     const node = getOwn(held, key);
+    if (node !== undefined) matched++;
     if (isPlainObject(value)) {
       // A declared container owns what its leaves own: nothing held is the same as no leaves declared.
       if (node === undefined) {
         if (hasLeaves(value as JsonObject)) return false;
-      } else if (!isPlainObject(node) || !sameImpliedTree(value as JsonObject, node as JsonObject)) {
+      } else if (
+        !isPlainObject(node) ||
+        !sameImpliedTree(value as JsonObject, node as JsonObject, compareValues)
+      ) {
         return false;
       }
-    } else if (node === undefined || isPlainObject(node) || (value === null) !== (node === null)) {
+    } else if (compareValues ? !sameLeaf(value, node) : !sameLeafMark(value, node)) {
       return false;
     }
   }
   // Whatever else is held must own nothing: containers without leaves.
-  for (const [key, node] of Object.entries(held)) {
-    if (!Object.hasOwn(declared, key) && (!isPlainObject(node) || hasLeaves(node as JsonObject)))
-      return false;
-  }
-  return true;
+  const heldKeys = Object.keys(held);
+  if (matched === heldKeys.length) return true;
+  return heldKeys.every(
+    (key) =>
+      Object.hasOwn(declared, key) || (isPlainObject(held[key]) && !hasLeaves(held[key] as JsonObject)),
+  );
+}
+
+/** A declared leaf and the held value imply the same mark: set (a non-null leaf) or absent (`null`). */
+function sameLeafMark(value: unknown, node: unknown): boolean {
+  return node !== undefined && !isPlainObject(node) && (value === null) === (node === null);
+}
+
+/** A declared leaf and the held value: the same mark, the same value, and nothing unknown. */
+function sameLeaf(value: unknown, node: unknown): boolean {
+  return value === null ? node === null : !containsUnknown(value) && jsonEqual(node, value);
 }
 
 function hasLeaves(declared: JsonObject): boolean {

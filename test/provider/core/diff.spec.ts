@@ -265,6 +265,7 @@ describe("diff", () => {
       { plan: "pro", limits: {} },
       { plan: "pro", limits: { seats: { n: 5 } } },
       { plan: "pro", tags: ["a"], empty: {} },
+      { plan: null, limits: { seats: 5, extra: {} } },
       {},
     ];
     const declarations: JsonObject[] = [
@@ -274,6 +275,9 @@ describe("diff", () => {
       { plan: "pro" },
       { plan: "pro", tags: ["a"], empty: {} },
       { limits: { seats: null } },
+      { plan: null, limits: { seats: 5, extra: { deep: null } } },
+      { plan: "pro", limits: { seats: unknownValue } },
+      { plan: "pro", tags: ["a", unknownValue] },
       {},
     ];
     for (const held of helds)
