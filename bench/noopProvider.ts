@@ -43,27 +43,27 @@ exports.delete = async () => undefined;
 const classes = `"use strict";
 const pulumi = require("@pulumi/pulumi");
 const provider = require("./index.js");
+const secretOutputs = () => ({ additionalSecretOutputs: ["privateMetadata"] });
+function propsOf(fields, args) {
+  const props = {};
+  for (const field of fields) {
+    const value = args[field];
+    if (value !== undefined) props[field] = field === "privateMetadata" ? pulumi.secret(value) : value;
+  }
+  return props;
+}
 function make(type, fields) {
   return class extends pulumi.dynamic.Resource {
     constructor(name, args) {
-      const props = {};
-      for (const field of fields) {
-        const value = args[field];
-        if (value !== undefined) props[field] = field === "privateMetadata" ? pulumi.secret(value) : value;
-      }
-      super(provider, name, props, { additionalSecretOutputs: ["privateMetadata"] }, "noop", type);
+      super(provider, name, propsOf(fields, args), secretOutputs(), "noop", type);
     }
   };
 }
 function makeOneLine(type, fields) {
+  const __provider = 'exports.handler = () => require("${noopPackage}/index.js");\\n';
   return class extends pulumi.CustomResource {
     constructor(name, args) {
-      const props = { __provider: 'exports.handler = () => require("${noopPackage}/index.js");\\n' };
-      for (const field of fields) {
-        const value = args[field];
-        if (value !== undefined) props[field] = field === "privateMetadata" ? pulumi.secret(value) : value;
-      }
-      super("pulumi-nodejs:dynamic/noop:" + type, name, props, { additionalSecretOutputs: ["privateMetadata"] });
+      super("pulumi-nodejs:dynamic/noop:" + type, name, { __provider, ...propsOf(fields, args) }, secretOutputs());
     }
   };
 }

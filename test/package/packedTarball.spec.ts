@@ -133,6 +133,15 @@ function compile(
   return ts.getPreEmitDiagnostics(program);
 }
 
+/** The files of a CommonJS Pulumi project named `name` whose program is `index` (`index.js`). */
+function commonjsProject(name: string, index: string): Record<string, string> {
+  return {
+    "Pulumi.yaml": `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n`,
+    "package.json": JSON.stringify({ name, private: true, main: "index.js" }),
+    "index.js": index,
+  };
+}
+
 /**
  * The user's Pulumi programs, one per flavour a user writes: CommonJS (`index.js`), ESM
  * (`"type": "module"`, named imports of the CommonJS package) and TypeScript (`index.ts`, checked
@@ -142,10 +151,9 @@ const flavours: { name: string; userId: string; files: Record<string, string> }[
   {
     name: "commonjs",
     userId: "user_commonjs",
-    files: {
-      "Pulumi.yaml": "name: user-commonjs\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n",
-      "package.json": JSON.stringify({ name: "user-commonjs", private: true, main: "index.js" }),
-      "index.js": `"use strict";
+    files: commonjsProject(
+      "user-commonjs",
+      `"use strict";
 const pulumi = require("@pulumi/pulumi");
 const clerk = require("pulumi-clerk-metadata");
 
@@ -156,7 +164,7 @@ const user = new clerk.UserMetadata("user", {
 });
 exports.plan = user.publicMetadata.apply((m) => m.plan);
 `,
-    },
+    ),
   },
   {
     name: "esm",
@@ -261,6 +269,24 @@ describe("the packed package", function () {
   after(() => {
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
+
+  /**
+   * Writes `files` into the folder `name` of the user's project and opens its stack, with its own
+   * state. A Pulumi project in a folder of the user's project: its program resolves the packages
+   * npm installed one folder up, as Node resolves them in any workspace. The key and URL reach
+   * the provider as a CI secret store passes them: the environment, read at run time.
+   */
+  async function openUserProject(name: string, files: Record<string, string>, emulator: Emulator) {
+    const dir = path.join(project, name);
+    fs.mkdirSync(dir);
+    for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
+    const stack = await openProject({
+      projectDir: dir,
+      stateDir: path.join(scratch, `state-${name}`),
+      env: { CLERK_SECRET_KEY: emulator.secretKey, CLERK_API_URL: emulator.url },
+    });
+    return { dir, stack };
+  }
 
   describe("contents", () => {
     it("holds the build, the README, the CHANGELOG and the LICENSE, and no sources or tests", () => {
@@ -390,18 +416,7 @@ describe("the packed package", function () {
 
     for (const flavour of flavours) {
       it(`runs pulumi up, then pulumi preview --expect-no-changes, as ${flavour.name}`, async () => {
-        // A Pulumi project in a folder of the user's project: its program resolves the packages npm
-        // installed one folder up, as Node resolves them in any workspace.
-        const dir = path.join(project, flavour.name);
-        fs.mkdirSync(dir);
-        for (const [file, text] of Object.entries(flavour.files))
-          fs.writeFileSync(path.join(dir, file), text);
-        const stack = await openProject({
-          projectDir: dir,
-          stateDir: path.join(scratch, `state-${flavour.name}`),
-          // The key as a CI secret store passes it: the environment, read by the provider at run time.
-          env: { CLERK_SECRET_KEY: emulator.secretKey, CLERK_API_URL: emulator.url },
-        });
+        const { stack } = await openUserProject(flavour.name, flavour.files, emulator);
         emulator.reset();
 
         const up = await stack.up();
@@ -445,31 +460,18 @@ describe("the packed package", function () {
       });
     }
     it("keeps a stack whose __provider Pulumi's closure serializer wrote (as earlier versions did): no change and no request, and the next up stores the one-line __provider", async () => {
-      const dir = path.join(project, "upgrade");
-      fs.mkdirSync(dir);
-      fs.writeFileSync(
-        path.join(dir, "Pulumi.yaml"),
-        "name: user-upgrade\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n",
-      );
-      fs.writeFileSync(
-        path.join(dir, "package.json"),
-        JSON.stringify({ name: "user-upgrade", private: true, main: "index.js" }),
-      );
       const args = `{ userId: "user_upgrade", publicMetadata: { plan: "pro" } }`;
       // What earlier versions registered: a pulumi.dynamic.Resource of the same type token.
-      fs.writeFileSync(
-        path.join(dir, "index.js"),
-        `"use strict";
+      const earlier = `"use strict";
 const pulumi = require("@pulumi/pulumi");
 const { userMetadataProvider } = require("pulumi-clerk-metadata");
 new pulumi.dynamic.Resource(userMetadataProvider, "user", ${args}, { additionalSecretOutputs: ["privateMetadata", "ownership"] }, "clerk", "UserMetadata");
-`,
+`;
+      const { dir, stack } = await openUserProject(
+        "upgrade",
+        commonjsProject("user-upgrade", earlier),
+        emulator,
       );
-      const stack = await openProject({
-        projectDir: dir,
-        stateDir: path.join(scratch, "state-upgrade"),
-        env: { CLERK_SECRET_KEY: emulator.secretKey, CLERK_API_URL: emulator.url },
-      });
       assertClean(await stack.up());
       const [before] = (await stack.state()).resources;
       assert.match(String(before!.inputs.__provider), /__f0/);
@@ -530,19 +532,11 @@ new clerk.UserMetadata("user", ${args});
     after(() => emulator?.stop());
 
     it("refreshes 136 resources declared grouped by scope in about N / P list requests per scope at --parallel 8 and 64, with Clerk answering in 30 ms", async () => {
-      const dir = path.join(project, "fleet");
-      fs.mkdirSync(dir);
-      fs.writeFileSync(
-        path.join(dir, "Pulumi.yaml"),
-        "name: user-fleet\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n",
-      );
-      fs.writeFileSync(
-        path.join(dir, "package.json"),
-        JSON.stringify({ name: "user-fleet", private: true, main: "index.js" }),
-      );
-      fs.writeFileSync(
-        path.join(dir, "index.js"),
-        `"use strict";
+      const { stack } = await openUserProject(
+        "fleet",
+        commonjsProject(
+          "user-fleet",
+          `"use strict";
 const clerk = require("pulumi-clerk-metadata");
 const fleet = ${JSON.stringify({ users, organizations, memberships })};
 // One scope after another: each waits until the previous one registered, so the state (the order
@@ -558,12 +552,9 @@ module.exports = async () => {
       new clerk.OrganizationMembershipMetadata(\`\${organizationId}-\${userId}\`, { organizationId, userId, publicMetadata: { q: userId } })));
 };
 `,
+        ),
+        emulator,
       );
-      const stack = await openProject({
-        projectDir: dir,
-        stateDir: path.join(scratch, "state-fleet"),
-        env: { CLERK_SECRET_KEY: emulator.secretKey, CLERK_API_URL: emulator.url },
-      });
       assertClean(await stack.up());
       emulator.inject({ latencyMs: 30, method: "GET" });
       for (const parallel of [8, 64]) {
