@@ -121,9 +121,9 @@ function linkRepositorySdk(programDir: string): void {
  * resolves the packages beside it. Pulumi's closure serializer names a captured module by its
  * package's `exports` entry, and finds the package with `require.resolve` from the SDK's own folder
  * (`@pulumi/pulumi/runtime/closure/package.js`, `getPackageDefinition`); the SDK in use is this
- * repository's (see {@link packAndInstall}), beside which the package is not installed. Without
- * this, `__provider` would `require("pulumi-clerk-metadata/dist/…")`, a path the package's
- * `exports` do not allow, and the dynamic-provider host could not load it. Adds the scratch
+ * repository's (see {@link packAndInstall}), beside which the scratch packages are not installed.
+ * The no-op provider's plain `pulumi.dynamic.Resource` needs this; the package writes its own
+ * `__provider` from its installed path and does not (test/package/inlineInstalled.spec.ts). Adds the scratch
  * program's `node_modules` to the global search paths (`NODE_PATH`, read again by
  * `Module._initPaths`), after every `node_modules` folder; children do not inherit it.
  */
