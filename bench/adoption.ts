@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import type { SeedData } from "../emulator";
 import { openBenchStack } from "./benchStack";
 import { atMost, formatSeconds, info, type Figure } from "./figures";
-import { timeOperation } from "./operationTiming";
+import { measureHere, timeOperation } from "./operationTiming";
 import type { ScratchInstall } from "./packageInstall";
 import { startRemoteEmulator } from "./remoteEmulator";
 
@@ -76,7 +76,9 @@ export async function measureAdoption(options: AdoptionOptions): Promise<Figure[
     };
     const file = path.join(out, "clerk-metadata.json");
     const stack = await openBenchStack({ dir: path.join(dir, "stack"), scratch, emulator });
-    const up = await timeOperation(emulator, () => stack.up(() => void declareFromFile(file)));
+    const up = await timeOperation(emulator, () =>
+      measureHere(() => stack.up(() => void declareFromFile(file))),
+    );
     const counters = await emulator.counters();
     const writes = up.requests - (counters.byMethod.GET ?? 0);
     const floor = Math.ceil(n / Math.min(parallel, 100));

@@ -9,7 +9,7 @@ export interface BenchStackOptions {
   /** A folder of the bench's for this stack (backend, workspace, `PULUMI_HOME`). */
   dir: string;
   /** The scratch program: the stack's workspace resolves modules from its `node_modules`. */
-  scratch: ScratchInstall;
+  scratch: Pick<ScratchInstall, "dir">;
   /** The emulator the provider talks to (`clerk:apiUrl`, `clerk:secretKey`). */
   emulator: { url: string; secretKey: string };
   /** Extra stack config, e.g. `{ "clerk:rateLimit": { value: "100/10s" } }`. */

@@ -1,11 +1,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Stack } from "../engine/stack";
-import type { OperationResult } from "../engine/types";
-import { checkpointBytes, openBenchStack } from "./benchStack";
 import { atMost, formatBytes, formatSeconds, info, type Figure } from "./figures";
-import { mixedProgram, noopClasses, noopOneLineClasses, packageClasses, type MixedShape } from "./mixedStack";
+import { runIsolated, type OperationRequest, type StackOperation } from "./isolatedOperation";
+import type { ClassesName, MixedShape } from "./mixedStack";
+import { installNoopProvider } from "./noopProvider";
 import { timeOperation, type TimedOperation } from "./operationTiming";
 import type { ScratchInstall } from "./packageInstall";
 import type { RemoteEmulator } from "./remoteEmulator";
@@ -30,10 +29,10 @@ export interface LargeStackOptions {
   parallel: number;
 }
 
-type Operation = "up" | "no-change up" | "preview --refresh" | "destroy";
+type Operation = StackOperation;
 const operations: readonly Operation[] = ["up", "no-change up", "preview --refresh", "destroy"];
 
-/** One stack of the comparison: its label, role, stack, program and emulator latency, and each operation's timing. */
+/** One stack of the comparison: its label, role, what its operations' processes are given, its latency, and each operation's timing. */
 interface Contender {
   label: string;
   /**
@@ -41,23 +40,10 @@ interface Contender {
    * state as the package's), the package at no latency, or the package at `latencyMs`.
    */
   role: "noop" | "noop-one-line" | "package" | "package-latency";
-  stack: Stack;
-  program: () => void;
+  /** The stack, program and classes; each operation adds itself. */
+  request: Omit<OperationRequest, "operation">;
   latencyMs: number;
   timings: Partial<Record<Operation, TimedOperation>>;
-}
-
-function runOperation(contender: Contender, operation: Operation): Promise<OperationResult> {
-  const { stack, program } = contender;
-  switch (operation) {
-    case "up":
-    case "no-change up":
-      return stack.up(program);
-    case "preview --refresh":
-      return stack.preview(program, { refresh: true });
-    case "destroy":
-      return stack.destroy();
-  }
 }
 
 const seconds = (ms: number | undefined) => (ms === undefined ? "n/a" : formatSeconds(ms));
@@ -85,7 +71,8 @@ function phases(op: TimedOperation): string {
 
 /**
  * Figure 4. The same program of N resources (users, organizations, memberships; `mixedStack.ts`)
- * runs through Pulumi's CLI on six stacks: the no-op provider (the engine's floor for this
+ * runs through Pulumi's CLI on six stacks, each operation with its program in a process of its own
+ * (`isolatedOperation.ts`): the no-op provider (the engine's floor for this
  * program shape) and the package loaded from the packed tarball with the emulator answering at
  * once, twice each, the package with 30 ms of latency per request, and once the no-op provider
  * storing the package's one-line `__provider` (the package's state, without its work). `up` (the
@@ -100,21 +87,22 @@ export async function measureLargeStack(options: LargeStackOptions): Promise<Fig
   const n = shape.size;
   const label = n.toLocaleString("en-US");
   const section = `4. Large stack through Pulumi's CLI: ${label} resources (${shape.users.length} users, ${shape.organizations.length} organizations, ${shape.memberships.length} memberships), engine default parallel ${options.parallel}`;
-  const ours = packageClasses(scratch);
-  const noop = noopClasses(scratch);
+  installNoopProvider(scratch);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clerk-metadata-bench-large-"));
   const figures: Figure[] = [];
-  const open = async (
-    name: string,
-    role: Contender["role"],
-    classes: typeof ours,
-    latency: number,
-  ): Promise<Contender> => ({
+  const stackRequest = (name: string, classes: ClassesName): Contender["request"] => ({
+    dir: path.join(dir, name),
+    scratchDir: scratch.dir,
+    emulator: { url: emulator.url, secretKey: emulator.secretKey },
+    classes,
+    size: n,
+    // Each stack owns its own leaves (`bench.<name>`), so stacks never claim each other's keys.
+    tag: name.replace(/\W/g, ""),
+  });
+  const open = (name: string, role: Contender["role"], classes: ClassesName, latency: number): Contender => ({
     label: name,
     role,
-    stack: await openBenchStack({ dir: path.join(dir, name), scratch, emulator }),
-    // Each stack owns its own leaves (`bench.<name>`), so stacks never claim each other's keys.
-    program: mixedProgram(shape, classes, name.replace(/\W/g, "")),
+    request: stackRequest(name, classes),
     latencyMs: latency,
     timings: {},
   });
@@ -125,12 +113,12 @@ export async function measureLargeStack(options: LargeStackOptions): Promise<Fig
     // machine that slows down or speeds up during the section weighs on both alike; each figure
     // takes the faster of a contender's two runs (the least disturbed one).
     const contenders = [
-      await open("noop", "noop", noop, 0),
-      await open("package", "package", ours, 0),
-      await open("package-latency", "package-latency", ours, latencyMs),
-      await open("noop-one-line", "noop-one-line", noopOneLineClasses(scratch), 0),
-      await open("package-2", "package", ours, 0),
-      await open("noop-2", "noop", noop, 0),
+      open("noop", "noop", "noop", 0),
+      open("package", "package", "package", 0),
+      open("package-latency", "package-latency", "package", latencyMs),
+      open("noop-one-line", "noop-one-line", "noop-one-line", 0),
+      open("package-2", "package", "package", 0),
+      open("noop-2", "noop", "noop", 0),
     ];
     const checkpoints: Record<string, number | undefined> = {};
     for (const operation of operations) {
@@ -138,15 +126,20 @@ export async function measureLargeStack(options: LargeStackOptions): Promise<Fig
         console.error(`bench:   ${operation}, ${contender.label}…`);
         if (contender.latencyMs) await emulator.inject({ latencyMs: contender.latencyMs });
         try {
-          const timed = await timeOperation(emulator, () => runOperation(contender, operation));
+          let checkpoint: number | undefined;
+          const timed = await timeOperation(emulator, async () => {
+            const isolated = await runIsolated({ ...contender.request, operation });
+            checkpoint = isolated.checkpointBytes;
+            return isolated.measured;
+          });
           contender.timings[operation] = timed;
+          if (operation === "up") checkpoints[contender.label] = checkpoint;
           console.error(
             `bench:     ${formatSeconds(timed.wallMs)}, ${timed.requests} requests, ${stepsOf(timed)}`,
           );
         } finally {
           if (contender.latencyMs) await emulator.clearFaults();
         }
-        if (operation === "up") checkpoints[contender.label] = checkpointBytes(contender.stack);
       }
     }
 
@@ -230,15 +223,12 @@ export async function measureLargeStack(options: LargeStackOptions): Promise<Fig
     console.error(`bench:   up, ${label} creates, rate-limited…`);
     await emulator.setRateLimit(rateLimit);
     const pacing = `${rateLimit.requests}/${rateLimit.windowMs / 1000}s`;
-    const limitedStack = await openBenchStack({
-      dir: path.join(dir, "package-limited"),
-      scratch,
-      emulator,
+    const limitedRequest: OperationRequest = {
+      ...stackRequest("limited", "package"),
       config: { "clerk:rateLimit": { value: pacing } },
-    });
-    const limited = await timeOperation(emulator, () =>
-      limitedStack.up(mixedProgram(shape, ours, "limited")),
-    );
+      operation: "up",
+    };
+    const limited = await timeOperation(emulator, async () => (await runIsolated(limitedRequest)).measured);
     await emulator.setRateLimit(false);
     console.error(
       `bench:     ${formatSeconds(limited.wallMs)}, ${limited.requests} requests, ${stepsOf(limited)}`,

@@ -10,7 +10,7 @@
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { SeedData } from "../emulator";
-import { installNoopProvider } from "./noopProvider";
+import { noopPackage } from "./noopProvider";
 import type { ScratchInstall } from "./packageInstall";
 
 /** The entities of a mixed stack of `size` resources. */
@@ -59,19 +59,27 @@ export type ResourceClasses = Record<
   Resource
 >;
 
+/**
+ * Whose classes a program declares with: the package's, as the packed tarball installed them; the
+ * no-op provider's plain `pulumi.dynamic.Resource` classes; or the no-op provider's classes that
+ * store the package's one-line `__provider` (see `noopProvider.ts`).
+ */
+export type ClassesName = "package" | "noop" | "noop-one-line";
+
 /** The package's classes, as the packed tarball installed in the scratch program provides them. */
 export function packageClasses(scratch: ScratchInstall): ResourceClasses {
-  return require(path.join(scratch.dir, "node_modules", "pulumi-clerk-metadata")) as ResourceClasses;
+  return installedClasses(scratch.dir, "package");
 }
 
-/** Classes with the same names and inputs whose provider is the no-op provider, from its package in the scratch program (see `noopProvider.ts`). */
-export function noopClasses(scratch: ScratchInstall): ResourceClasses {
-  return require(installNoopProvider(scratch)) as ResourceClasses;
-}
-
-/** The no-op provider's classes that store the package's one-line `__provider` (see `noopProvider.ts`). */
-export function noopOneLineClasses(scratch: ScratchInstall): ResourceClasses {
-  return (require(installNoopProvider(scratch)) as { oneLine: ResourceClasses }).oneLine;
+/**
+ * The classes named `name` from the scratch program in `scratchDir`; for the no-op provider's,
+ * `installNoopProvider` must have written its package there first.
+ */
+export function installedClasses(scratchDir: string, name: ClassesName): ResourceClasses {
+  const modules = path.join(scratchDir, "node_modules");
+  if (name === "package") return require(path.join(modules, "pulumi-clerk-metadata")) as ResourceClasses;
+  const noop = require(path.join(modules, noopPackage)) as ResourceClasses & { oneLine: ResourceClasses };
+  return name === "noop" ? noop : noop.oneLine;
 }
 
 /**

@@ -15,7 +15,7 @@ export interface TimedOperation {
   tooManyRequests: number;
   /** Time the emulator (in its own process) spent on them, and its CPU. */
   emulator: RemoteEmulatorTime;
-  /** CPU used by this process: the Automation API and the program it runs, in milliseconds. */
+  /** CPU used by the process that ran the program (and the Automation API), in milliseconds. */
   benchCpuMs: number;
   /**
    * CPU used by the CLI processes of the operation and the plugins they started and waited for
@@ -26,17 +26,21 @@ export interface TimedOperation {
   failures: number;
 }
 
-/**
- * Runs one stack operation with the emulator's log cleared first, and measures its wall time, the
- * requests the emulator answered, the emulator's time and CPU, and the CPU of this process and of
- * the CLI runs.
- */
-export async function timeOperation(
-  emulator: RemoteEmulator,
+/** One operation as the process that ran its program measured it. */
+export interface MeasuredRun {
+  result: OperationResult & { preview?: OperationResult };
+  /** Wall time of the operation, in milliseconds. */
+  wallMs: number;
+  /** CPU of the process that ran the program (and the Automation API), in milliseconds. */
+  benchCpuMs: number;
+  /** CPU of the CLI runs and the plugins they started, in milliseconds; `undefined` without `/proc`. */
+  cliCpuMs: number | undefined;
+}
+
+/** Runs `run` here, in this process, and measures it (see {@link MeasuredRun}). */
+export async function measureHere(
   run: () => Promise<OperationResult & { preview?: OperationResult }>,
-): Promise<TimedOperation> {
-  await emulator.reset();
-  await emulator.watch();
+): Promise<MeasuredRun> {
   const cliBefore = reapedChildrenCpuMs();
   const cpuBefore = ownCpuMs();
   const started = performance.now();
@@ -44,6 +48,26 @@ export async function timeOperation(
   const wallMs = performance.now() - started;
   const benchCpuMs = ownCpuMs() - cpuBefore;
   const cliAfter = reapedChildrenCpuMs();
+  return {
+    result,
+    wallMs,
+    benchCpuMs,
+    cliCpuMs: cliBefore !== undefined && cliAfter !== undefined ? cliAfter - cliBefore : undefined,
+  };
+}
+
+/**
+ * Runs one stack operation with the emulator's log cleared first: `measure` runs it (here, with
+ * {@link measureHere}, or in a process of its own) and measures its wall time and CPU; this adds
+ * the requests the emulator answered and the emulator's time and CPU.
+ */
+export async function timeOperation(
+  emulator: RemoteEmulator,
+  measure: () => Promise<MeasuredRun>,
+): Promise<TimedOperation> {
+  await emulator.reset();
+  await emulator.watch();
+  const { result, wallMs, benchCpuMs, cliCpuMs } = await measure();
   const emulatorTime = await emulator.unwatch();
   const counters = await emulator.counters();
   return {
@@ -54,7 +78,7 @@ export async function timeOperation(
     tooManyRequests: counters.byStatus[429] ?? 0,
     emulator: emulatorTime,
     benchCpuMs,
-    cliCpuMs: cliBefore !== undefined && cliAfter !== undefined ? cliAfter - cliBefore : undefined,
+    cliCpuMs,
     failures: result.ok ? result.errors.length : Math.max(1, result.errors.length),
   };
 }

@@ -127,7 +127,7 @@ function linkRepositorySdk(programDir: string): void {
  * program's `node_modules` to the global search paths (`NODE_PATH`, read again by
  * `Module._initPaths`), after every `node_modules` folder; children do not inherit it.
  */
-export function resolveFromScratch(scratch: ScratchInstall): void {
+export function resolveFromScratch(scratch: Pick<ScratchInstall, "dir">): void {
   const before = process.env.NODE_PATH;
   process.env.NODE_PATH = [path.join(scratch.dir, "node_modules"), before]
     .filter(Boolean)

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { openBenchStack } from "./benchStack";
 import { atMost, formatSeconds, info, type Figure } from "./figures";
 import { mixedProgram, packageClasses, type DeclarationOrder, type MixedShape } from "./mixedStack";
-import { timeOperation } from "./operationTiming";
+import { measureHere, timeOperation } from "./operationTiming";
 import type { ScratchInstall } from "./packageInstall";
 import type { RemoteEmulator } from "./remoteEmulator";
 
@@ -100,7 +100,9 @@ export async function measureRefreshCost(options: RefreshCostOptions): Promise<F
         },
       });
       const timed = await timeOperation(emulator, () =>
-        operation === "refresh" ? reopened.refresh() : reopened.preview(programs[order], { refresh: true }),
+        measureHere(() =>
+          operation === "refresh" ? reopened.refresh() : reopened.preview(programs[order], { refresh: true }),
+        ),
       );
       console.error(`bench:     ${formatSeconds(timed.wallMs)}, ${timed.requests} requests`);
       const goal = requestGoalFor(shape, parallel);
