@@ -42,7 +42,7 @@ export function runStackOperation(
   stack: Stack,
   program: () => void,
   operation: StackOperation,
-): Promise<OperationResult> {
+): Promise<OperationResult & { preview?: OperationResult }> {
   switch (operation) {
     case "up":
     case "no-change up":

@@ -29,8 +29,7 @@ export interface LargeStackOptions {
   parallel: number;
 }
 
-type Operation = StackOperation;
-const operations: readonly Operation[] = ["up", "no-change up", "preview --refresh", "destroy"];
+const operations: readonly StackOperation[] = ["up", "no-change up", "preview --refresh", "destroy"];
 
 /** One stack of the comparison: its label, role, what its operations' processes are given, its latency, and each operation's timing. */
 interface Contender {
@@ -43,7 +42,7 @@ interface Contender {
   /** The stack, program and classes; each operation adds itself. */
   request: Omit<OperationRequest, "operation">;
   latencyMs: number;
-  timings: Partial<Record<Operation, TimedOperation>>;
+  timings: Partial<Record<StackOperation, TimedOperation>>;
 }
 
 const seconds = (ms: number | undefined) => (ms === undefined ? "n/a" : formatSeconds(ms));
@@ -72,9 +71,8 @@ function phases(op: TimedOperation): string {
 /**
  * Figure 4. The same program of N resources (users, organizations, memberships; `mixedStack.ts`)
  * runs through Pulumi's CLI on six stacks, each operation with its program in a process of its own
- * (`isolatedOperation.ts`): the no-op provider (the engine's floor for this
- * program shape) and the package loaded from the packed tarball with the emulator answering at
- * once, twice each, the package with 30 ms of latency per request, and once the no-op provider
+ * (`isolatedOperation.ts`): the no-op provider (the engine's floor for this program shape) and the
+ * package loaded from the packed tarball with the emulator answering at once, twice each, the package with 30 ms of latency per request, and once the no-op provider
  * storing the package's one-line `__provider` (the package's state, without its work). `up` (the
  * CLI's preview, then the update), a no-change `up`, `preview --refresh` and `destroy` run in that
  * order, each operation on the six stacks one after the other, so that the load of the machine
@@ -144,7 +142,7 @@ export async function measureLargeStack(options: LargeStackOptions): Promise<Fig
     }
 
     /** The faster of a role's runs of `operation`. */
-    const best = (role: Contender["role"], operation: Operation): TimedOperation =>
+    const best = (role: Contender["role"], operation: StackOperation): TimedOperation =>
       contenders
         .filter((c) => c.role === role)
         .map((c) => c.timings[operation]!)

@@ -1,13 +1,11 @@
 /**
  * Child-process entry of `isolatedOperation.ts`: takes one `OperationRequest` over IPC, opens the
- * stack, runs the operation with its program in this process, answers `{ measured, checkpointBytes }`
- * (or `{ error }`)
- * and exits. The classes are loaded before the clock starts, as a program's modules are loaded
+ * stack, runs the operation with its program in this process, answers `{ measured,
+ * checkpointBytes }` (or `{ error }`) and exits. The classes are loaded before the clock starts, as a program's modules are loaded
  * before it declares anything.
  */
 import { checkpointBytes, openBenchStack } from "./benchStack";
-import type { OperationRequest } from "./isolatedOperation";
-import { runStackOperation } from "./isolatedOperation";
+import { runStackOperation, type OperationRequest } from "./isolatedOperation";
 import { installedClasses, mixedProgram, mixedShape } from "./mixedStack";
 import { measureHere } from "./operationTiming";
 import { resolveFromScratch } from "./packageInstall";

@@ -8,6 +8,7 @@ import { npm, packRepository } from "../../bench/packageInstall";
 import { startEmulator, type Emulator } from "../../emulator";
 import { openProject } from "../../engine/project";
 import type { OperationResult } from "../../engine/types";
+import { ops } from "../support/operations";
 import { callsOf } from "../support/wire";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
@@ -421,10 +422,7 @@ describe("the packed package", function () {
 
         const up = await stack.up();
         assertClean(up);
-        assert.deepEqual(
-          up.steps.map((s) => [s.name, s.op]),
-          [["user", "create"]],
-        );
+        assert.deepEqual(ops(up), [["user", "create"]]);
         assert.match(up.stdout, /plan: "pro"/);
         assert.deepEqual(callsOf(emulator.requests()), [
           {
@@ -452,10 +450,7 @@ describe("the packed package", function () {
         emulator.reset();
         const preview = await stack.preview(["--expect-no-changes"]);
         assertClean(preview);
-        assert.deepEqual(
-          preview.steps.map((s) => [s.name, s.op]),
-          [["user", "same"]],
-        );
+        assert.deepEqual(ops(preview), [["user", "same"]]);
         assert.deepEqual(callsOf(emulator.requests()), []);
       });
     }
@@ -486,16 +481,10 @@ new clerk.UserMetadata("user", ${args});
       emulator.reset();
       const preview = await stack.preview(["--expect-no-changes"]);
       assertClean(preview);
-      assert.deepEqual(
-        preview.steps.map((s) => [s.name, s.op]),
-        [["user", "same"]],
-      );
+      assert.deepEqual(ops(preview), [["user", "same"]]);
       const up = await stack.up();
       assertClean(up);
-      assert.deepEqual(
-        up.steps.map((s) => [s.name, s.op]),
-        [["user", "same"]],
-      );
+      assert.deepEqual(ops(up), [["user", "same"]]);
       assert.deepEqual(callsOf(emulator.requests()), []);
       const [after] = (await stack.state()).resources;
       assert.equal(after!.urn, before!.urn);
