@@ -37,15 +37,39 @@ export const membershipLists: ListReader = {
   readOne: (settings, ids, operation) => readMembership(settings, ids, operation),
 };
 
+/** Clerk's largest page (`limit`, OpenAPI 2026-05-12): a user's memberships beyond it are read with their own GET. */
+export const userMembershipsPage = 500;
+
+/**
+ * Memberships of one user read together: `users.getOrganizationMembershipList({ userId, limit })`
+ * lists every organization the user belongs to (no filter), up to {@link userMembershipsPage}.
+ * An asked-for organization absent from a complete list is no longer the user's; a user Clerk
+ * does not know answers 404, which is every read's 404 (the membership is gone with its user).
+ */
+export const userMembershipLists: ListReader = {
+  spec,
+  listsWholeGroup: true,
+  groupOf: (ids) => requiredId(ids, "userId"),
+  keyOf: (ids) => requiredId(ids, "organizationId"),
+  idsOf: (userId, organizationId) => ({ organizationId, userId }),
+  singleReadsUpTo: 1,
+  list: (_settings, client, userId) =>
+    client.users.getOrganizationMembershipList({ userId, limit: userMembershipsPage }),
+  entriesOf: membershipLists.entriesOf,
+  placeOf: (membership) => ({ group: memberUserId(membership), key: memberOrganizationId(membership) }),
+  readOne: (settings, ids, operation) => readMembership(settings, ids, operation),
+};
+
 /**
  * An organization membership's metadata: `organizations.getOrganizationMembershipList` filtered
  * by user (limit 1) to read, or by every user whose membership of the organization is read at the
- * same time (see `readBatcher.ts`), `updateOrganizationMembershipMetadata` (PATCH) to write.
- * Clerk has no replace for memberships.
+ * same time, or the user's own membership list when memberships are read user by user (see
+ * `readBatcher.ts`); `updateOrganizationMembershipMetadata` (PATCH) to write. Clerk has no
+ * replace for memberships.
  */
 export const membershipApi: MetadataApi = {
   read: (settings, ids, operation, options) =>
-    readBatched(membershipLists, settings, ids, operation, options),
+    readBatched([membershipLists, userMembershipLists], settings, ids, operation, options),
   patch: (settings, ids, body, operation) =>
     entityCall(settings, ids, operation, (client) =>
       client.organizations.updateOrganizationMembershipMetadata({

@@ -1,9 +1,10 @@
 /**
  * Coalesced reads: reads of one kind that wait at the same time in this process share one list
  * request (`GET /v1/users?user_id=…`, `GET /v1/organizations?organization_id=…`,
- * `GET /v1/organizations/{id}/memberships?user_id=…`), up to {@link maxIdsPerList} ids each, and
- * each read still answers for exactly its own entity. The engine runs refresh reads `--parallel`
- * at a time, so a refresh's reads arrive together and leave together.
+ * `GET /v1/organizations/{id}/memberships?user_id=…`, or `GET /v1/users/{id}/organization_memberships`
+ * for the memberships of one user), up to {@link maxIdsPerList} ids each, and each read still
+ * answers for exactly its own entity. The engine runs refresh reads `--parallel` at a time, so a
+ * refresh's reads arrive together and leave together.
  *
  * What an answer proves (Clerk: "Any user IDs not found are ignored", GetUserList,
  * ListOrganizations, ListOrganizationMemberships, OpenAPI 2026-05-12):
@@ -14,7 +15,9 @@
  *   every listed entity was asked for (and, for memberships, belongs to the organization asked
  *   about) and the total count is not larger than the list. Clerk may drop a filter whose ids it
  *   knows none of, and then lists entities nobody asked for: the absent ones then fall back to
- *   their own GET (which, for a membership, checks the user) rather than read as gone;
+ *   their own GET (which, for a membership, checks the user) rather than read as gone. A list of
+ *   a whole group (a user's memberships: no filter, see {@link ListReader.listsWholeGroup}) may
+ *   hold entities nobody asked for; an absent one is gone when the list is complete;
  * - an entry that is malformed (an asked-for id listed twice, a metadata field that is not an
  *   object, an entry that names no id) fails the reads it may concern with an unexpected-answer
  *   error; it is never attributed to another entity.
@@ -39,6 +42,13 @@
  * period follows the pace of arrivals, so a busy host that takes its time to hand over the
  * engine's reads still gathers them. A read that finds its lane idle, with no request just
  * finished, is never held.
+ *
+ * Grouping: a kind may have more than one way to group its reads (memberships: by organization,
+ * or by user). A read joins the grouping under which the kind's recent reads of the same instance
+ * and operation (the last {@link groupingWindow}) most often shared a group with the read that
+ * arrived just before them, ties going to the first way. So memberships refreshed organization by
+ * organization share their organization's lists, and memberships refreshed user by user (the
+ * engine reads in the order they were declared) share their user's.
  */
 import type { ClerkClient } from "@clerk/backend";
 import {
@@ -85,9 +95,18 @@ export const gatherMaxMs = 2000;
  */
 export const gatherQuietMs = 300;
 
+/** How many recent reads of a kind (instance, operation) choose the grouping of the next (see Grouping above). */
+export const groupingWindow = 16;
+
 /** How one kind reads a batch with a list request, and one entity on its own. */
 export interface ListReader {
   spec: KindSpec;
+  /**
+   * True when the list request has no id filter and lists every entity of the group (paged by
+   * Clerk's limit): entities nobody asked for are expected, and an asked-for entity absent from
+   * a complete list (total count not larger than the list) is gone.
+   */
+  listsWholeGroup?: boolean;
   /** What reads sharing one list request must have in common: the organization for memberships, "" otherwise. */
   groupOf(ids: EntityIds): string;
   /** The id the list filters by: the user id for users and memberships, the organization id for organizations. */
@@ -157,16 +176,44 @@ function holdLane(laneKey: string, lane: Lane, until: number, quietMs: number, m
 /** A string key, not a symbol: Pulumi serializes symbols by value, which would split the lanes. */
 const lanesKey = "__pulumiClerkMetadataReadLanes";
 
-/** The lanes of this process, and the reads that arrived per operation, shared by every copy of the provider (see `registry.ts`). */
+/**
+ * The lanes of this process, the reads that arrived per operation, and the recent reads per kind
+ * (instance and operation) that choose a grouping, shared by every copy of the provider (see
+ * `registry.ts`).
+ */
 interface Lanes {
   byKey: Map<string, Lane>;
   arrivals: Map<string, number>;
+  recent: Map<string, EntityIds[]>;
 }
 
 function lanes(): Lanes {
   const holder = globalThis as { [lanesKey]?: Lanes };
-  holder[lanesKey] ??= { byKey: new Map(), arrivals: new Map() };
+  holder[lanesKey] ??= { byKey: new Map(), arrivals: new Map(), recent: new Map() };
   return holder[lanesKey];
+}
+
+/**
+ * The grouping `ids` joins (see Grouping above): the reader under which the most of the last
+ * {@link groupingWindow} reads of the kind under `scope` shared a group with the read that
+ * arrived just before them (reads that come together are the ones a list can serve); the first
+ * reader on a tie. Records `ids` among the recent reads.
+ */
+function chooseGrouping(readers: readonly ListReader[], scope: string, ids: EntityIds): ListReader {
+  const { recent } = lanes();
+  const window = recent.get(scope) ?? [];
+  let chosen = readers[0]!;
+  let best = -1;
+  for (const reader of readers) {
+    let shared = 0;
+    for (let i = 1; i < window.length; i++)
+      if (reader.groupOf(window[i - 1]!) === reader.groupOf(window[i]!)) shared++;
+    if (shared > best) [chosen, best] = [reader, shared];
+  }
+  window.push(ids);
+  if (window.length > groupingWindow) window.shift();
+  recent.set(scope, window);
+  return chosen;
 }
 
 /** Counts one arrival of `operation`, releasing every lane of it whose catch-up is complete. */
@@ -235,15 +282,18 @@ export interface ReadOptions {
  * naming this read's own entity and operation.
  */
 export function readBatched(
-  reader: ListReader,
+  readers: ListReader | readonly [ListReader, ...ListReader[]],
   settings: ClerkSettings,
   ids: EntityIds,
   operation: string,
   options: ReadOptions = {},
 ): Promise<EntityMetadata> {
-  if (settings.batchReads === false) return reader.readOne(settings, ids, operation);
+  const ways = Array.isArray(readers) ? readers : [readers as ListReader];
+  if (settings.batchReads === false) return ways[0]!.readOne(settings, ids, operation);
+  const scope = [settings.secretKey, settings.apiUrl ?? "", ways[0]!.spec.name, operation].join("|");
+  const reader = ways.length === 1 ? ways[0]! : chooseGrouping(ways, scope, ids);
   const group = reader.groupOf(ids);
-  const laneKey = [settings.secretKey, settings.apiUrl ?? "", reader.spec.name, group, operation].join("|");
+  const laneKey = [scope, ways.indexOf(reader), group].join("|");
   const { byKey } = lanes();
   let lane = byKey.get(laneKey);
   if (!lane) {
@@ -365,8 +415,11 @@ interface ListOutcome {
   incomplete: Set<string>;
   /** Entries that name no id: absent keys cannot be told gone. */
   unnamed: number;
-  /** The answer lists entities nobody asked for, or fewer than its total: the filter was not (fully) applied. */
-  filterNotApplied: boolean;
+  /**
+   * Absent keys may still exist: the answer lists fewer entities than its total, or (for a
+   * filtered list) entities nobody asked for, so the filter was not applied.
+   */
+  absenceUnproven: boolean;
 }
 
 /** Clerk's JSON names of the metadata fields, as in the SDK objects' `raw`. */
@@ -385,7 +438,7 @@ export function sortAnswer(reader: ListReader, group: string, keys: string[], an
     malformed: new Map(),
     incomplete: new Set(),
     unnamed: 0,
-    filterNotApplied: typeof totalCount === "number" && totalCount > entries.length,
+    absenceUnproven: typeof totalCount === "number" && totalCount > entries.length,
   };
   const seen = new Set<string>();
   for (const entry of entries) {
@@ -396,7 +449,7 @@ export function sortAnswer(reader: ListReader, group: string, keys: string[], an
     }
     const key = place.key;
     if (!asked.has(key)) {
-      outcome.filterNotApplied = true;
+      if (!reader.listsWholeGroup) outcome.absenceUnproven = true;
       continue;
     }
     if (place.group !== group) {
@@ -458,8 +511,9 @@ function answerFor(batch: Batch, outcome: ListOutcome, key: string, shared: numb
         settings.secretKey,
       ),
     );
-  // Clerk may have dropped a filter whose ids it knows none of: only the entity's own GET can tell.
-  if (outcome.filterNotApplied) return reader.readOne(settings, ids, operation);
+  // Clerk may have dropped a filter whose ids it knows none of, or listed only a page: only the
+  // entity's own GET can tell.
+  if (outcome.absenceUnproven) return reader.readOne(settings, ids, operation);
   return Promise.reject(entityNotFound(context, settings.secretKey));
 }
 

@@ -33,3 +33,17 @@ export function sorted(calls: Call[]): Call[] {
 export function assertSameCalls(actual: Call[], expected: Call[]): void {
   assert.deepEqual(sorted(actual), sorted(expected));
 }
+
+/** One logged request as `METHOD path?query`, every value of a repeated parameter in the order sent. */
+export function requestLine(request: LoggedRequest): string {
+  const params = new URLSearchParams();
+  for (const [name, values] of Object.entries(request.queryAll))
+    for (const value of values) params.append(name, value);
+  const query = params.toString();
+  return `${request.method} ${request.path}${query ? `?${query}` : ""}`;
+}
+
+/** The requests as `METHOD path?query` lines (see {@link requestLine}), sorted: for requests sent concurrently. */
+export function sortedRequestLines(requests: readonly LoggedRequest[]): string[] {
+  return requests.map(requestLine).sort();
+}

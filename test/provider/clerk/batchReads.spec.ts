@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { startEmulator, type Emulator, type LoggedRequest, type SeedData } from "../../../emulator";
+import { startEmulator, type Emulator, type SeedData } from "../../../emulator";
 import { userMetadataProvider } from "../../../provider";
 import { metadataApis } from "../../../provider/clerk/metadataApis";
 import { maxIdsPerList } from "../../../provider/clerk/readBatcher";
 import { resolveSettings, type ClerkSettings } from "../../../provider/clerk/settings";
 import { isNotFound, UnexpectedAnswerError } from "../../../provider/core/errors";
 import type { EntityIds, KindName } from "../../../provider/core/kinds";
+import { sortedRequestLines } from "../../support/wire";
 import { configureFor } from "../harness";
 
 const users = ["user_ada", "user_bo", "user_cy", "user_di", "user_ed"];
@@ -48,18 +49,6 @@ function readAll(settings: ClerkSettings, reads: [KindName, EntityIds][]) {
   );
 }
 
-/** The requests as `METHOD path?query` lines, sorted (batches run concurrently). */
-function lines(requests: LoggedRequest[]): string[] {
-  return requests
-    .map((r) => {
-      const query = Object.entries(r.queryAll)
-        .flatMap(([k, vs]) => vs.map((v) => `${k}=${v}`))
-        .join("&");
-      return `${r.method} ${r.path}${query ? `?${query}` : ""}`;
-    })
-    .sort();
-}
-
 describe("coalesced reads (readBatcher)", () => {
   for (const reading of ["dropped-filter", "ignored-id"] as const) {
     describe(`against an emulator whose unknown filter ids are read as ${reading}`, () => {
@@ -79,7 +68,7 @@ describe("coalesced reads (readBatcher)", () => {
           settings,
           users.map((userId) => ["user", { userId }]),
         );
-        assert.deepEqual(lines(emulator.requests()), [
+        assert.deepEqual(sortedRequestLines(emulator.requests()), [
           `GET /v1/users/count?user_id=${users.join("&user_id=")}`,
           `GET /v1/users?user_id=${users.join("&user_id=")}&limit=5`,
         ]);
@@ -105,7 +94,7 @@ describe("coalesced reads (readBatcher)", () => {
           ["organizationMembership", { organizationId: "org_a", userId: "user_cy" }],
           ["organizationMembership", { organizationId: "org_b", userId: "user_di" }],
         ]);
-        assert.deepEqual(lines(emulator.requests()), [
+        assert.deepEqual(sortedRequestLines(emulator.requests()), [
           "GET /v1/organizations/org_a/memberships?user_id=user_bo&user_id=user_cy&limit=2",
           "GET /v1/organizations/org_b/memberships?user_id=user_ada&user_id=user_di&limit=2",
           "GET /v1/organizations?organization_id=org_a&organization_id=org_b&limit=2",
@@ -156,7 +145,7 @@ describe("coalesced reads (readBatcher)", () => {
           ["organizationMembership", { organizationId: "org_b", userId: "user_ed" }],
         ]);
         for (const result of results) assert.ok(!result.ok && isNotFound(result.error), String(result));
-        const got = lines(emulator.requests());
+        const got = sortedRequestLines(emulator.requests());
         const ownGets = got.filter((l) => /^GET \/v1\/(users|organizations)\/[a-z_]+$/.test(l));
         if (reading === "dropped-filter") {
           // The lists came back holding other entities: only their own GETs could tell.

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { startEmulator, type Emulator } from "../../../emulator";
+import { requestLine } from "../../support/wire";
 
 /** Users, organizations and memberships with emails, usernames, external ids, slugs and metadata. */
 function startLookupEmulator(): Promise<Emulator> {
@@ -72,15 +73,9 @@ export function clearStackConfig(): void {
   pulumi.runtime.setAllConfig({}, []);
 }
 
-/** The requests the emulator received, as `METHOD path?query`. */
+/** The requests the emulator received, in arrival order, as `METHOD path?query` (see `requestLine`). */
 export function requestLines(emulator: Emulator): string[] {
-  return emulator.requests().map((r) => {
-    const params = new URLSearchParams();
-    for (const [name, values] of Object.entries(r.queryAll))
-      for (const value of values) params.append(name, value);
-    const query = params.toString();
-    return `${r.method} ${r.path}${query ? `?${query}` : ""}`;
-  });
+  return emulator.requests().map(requestLine);
 }
 
 /** The value of an Output, outside a Pulumi program. */
