@@ -52,21 +52,24 @@ function droppedBy(result: OperationResult): string[] {
     .sort();
 }
 
+/**
+ * Slows every read to 1.5 s. From source, each resource carries a ~115 KB `__provider` that the
+ * engine sends with every Read and the dynamic-provider host deserializes, which spreads the
+ * reads over hundreds of milliseconds, more on a busy machine: only reads that wait while a
+ * request is in flight share a list, so without this a slow machine may send every read alone
+ * (the exact batches are pinned at hook level, test/provider/clerk/batchReads.spec.ts and
+ * userMembershipLists.spec.ts).
+ */
+function readsTakeTime(world: World): void {
+  world.emulator.inject({ method: "GET", latencyMs: 1500 });
+}
+
 describe("lifecycle: refresh reads in batches", () => {
   const world = new World(seed);
   beforeEach(() => world.start());
   afterEach(() => world.stop());
 
-  /**
-   * Slows every read to 1.5 s. From source, each resource carries a ~115 KB `__provider` that the
-   * engine sends with every Read and the dynamic-provider host deserializes, which spreads the
-   * reads over hundreds of milliseconds, more on a busy machine: only reads that wait while a
-   * request is in flight share a list, so without this a slow machine may send every read alone
-   * (the exact batches are pinned at hook level, test/provider/clerk/batchReads.spec.ts).
-   */
-  function readsTakeTheirTime(): void {
-    world.emulator.inject({ method: "GET", latencyMs: 1500 });
-  }
+  const readsTakeTheirTime = () => readsTakeTime(world);
 
   /** The list requests a refresh sent, as `path ids-count`, sorted. */
   function listRequests(): string[] {
@@ -155,5 +158,62 @@ describe("lifecycle: refresh reads in batches", () => {
       assert.match(step.error!, /one list request for \d+ users/);
     }
     world.emulator.clearFaults();
+  });
+});
+
+describe("lifecycle: memberships refreshed user by user", () => {
+  const members = userIds.slice(0, 4);
+  const organizations = orgIds.slice(0, 3);
+  const seat = (organizationId: string, userId: string) => `${organizationId}-${userId}`;
+  const world = new World(() => ({
+    users: members.map((id) => ({ id, first_name: "R" })),
+    organizations: organizations.map((id) => ({ id, name: id })),
+    memberships: members.flatMap((user_id) =>
+      organizations.map((organization_id) => ({ organization_id, user_id })),
+    ),
+  }));
+  beforeEach(() => world.start());
+  afterEach(() => world.stop());
+
+  /** Each user's memberships of the 3 organizations, a user's registered before the next user's: the state holds them user by user. */
+  const program = async () => {
+    for (const userId of members) {
+      const declared = organizations.map(
+        (organizationId) =>
+          new clerk.OrganizationMembershipMetadata(seat(organizationId, userId), {
+            organizationId,
+            userId,
+            publicMetadata: { seat: seat(organizationId, userId) },
+          }),
+      );
+      await Promise.all(declared.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
+    }
+  };
+
+  it("keeps each membership's own values, records drift and drops a membership removed outside the stack, with at most one request per read", async () => {
+    const stack = await world.stack({}, { parallel: 64 });
+    assertOk(await stack.up(program, { skipPreview: true }));
+    const before = await outputsByName(stack);
+    const client = world.clerk();
+    await client.organizations.updateOrganizationMembershipMetadata({
+      organizationId: "org_r2",
+      userId: "user_r01",
+      publicMetadata: { seat: "moved" },
+    });
+    await client.organizations.deleteOrganizationMembership({ organizationId: "org_r3", userId: "user_r02" });
+    world.reset();
+    readsTakeTime(world);
+    const refresh = assertOk(await stack.refresh());
+    assert.deepEqual(droppedBy(refresh), ["org_r3-user_r02"]);
+    const after = await outputsByName(stack);
+    const drifted = after["org_r2-user_r01"] as { publicMetadata: unknown };
+    assert.deepEqual(drifted.publicMetadata, { seat: "moved" });
+    delete before["org_r3-user_r02"];
+    delete before["org_r2-user_r01"];
+    delete after["org_r2-user_r01"];
+    assert.deepEqual(after, before);
+    const requests = world.emulator.requests();
+    assert.ok(requests.every((r) => r.method === "GET" && r.status === 200));
+    assert.ok(requests.length <= members.length * organizations.length, String(requests.length));
   });
 });
