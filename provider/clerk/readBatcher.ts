@@ -107,9 +107,9 @@ export interface ListReader {
    * a complete list (total count not larger than the list) is gone.
    */
   listsWholeGroup?: boolean;
-  /** What reads sharing one list request must have in common: the organization for memberships, "" otherwise. */
+  /** What reads sharing one list request must have in common: the organization (or the user) for memberships, "" otherwise. */
   groupOf(ids: EntityIds): string;
-  /** The id the list filters by: the user id for users and memberships, the organization id for organizations. */
+  /** What tells the entities of one group apart (the id a filtered list filters by): the user id for users and a membership of an organization, the organization id otherwise. */
   keyOf(ids: EntityIds): string;
   /** The entity ids of `key` within `group` (the inverse of `groupOf` and `keyOf`). */
   idsOf(group: string, key: string): EntityIds;
