@@ -91,8 +91,8 @@ export function installedClasses(scratchDir: string, name: ClassesName): Resourc
  */
 export type DeclarationOrder = "interleaved" | "grouped";
 
-/** Resolves once every resource is registered (its URN is known). */
-function registered(resources: unknown[]): Promise<void> {
+/** Resolves once every resource is registered (its URN is known): awaited between blocks, it keeps the state in declaration order. */
+export function registered(resources: unknown[]): Promise<void> {
   return Promise.all(
     resources.map((r) => new Promise<void>((resolve) => (r as pulumi.Resource).urn.apply(() => resolve()))),
   ).then(() => undefined);

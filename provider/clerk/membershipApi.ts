@@ -57,7 +57,7 @@ export const userMembershipLists: ListReader = {
     client.users.getOrganizationMembershipList({ userId, limit: userMembershipsPage }),
   entriesOf: membershipLists.entriesOf,
   placeOf: (membership) => ({ group: memberUserId(membership), key: memberOrganizationId(membership) }),
-  readOne: (settings, ids, operation) => readMembership(settings, ids, operation),
+  readOne: membershipLists.readOne,
 };
 
 /**

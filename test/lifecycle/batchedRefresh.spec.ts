@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import type { SeedData } from "../../emulator";
 import type { Stack } from "../../engine/stack";
 import type { OperationResult } from "../../engine/types";
+import { registered } from "../../bench/mixedStack";
 import * as clerk from "../../provider";
 import { assertOk, ops, World } from "./helpers";
 
@@ -69,8 +70,6 @@ describe("lifecycle: refresh reads in batches", () => {
   beforeEach(() => world.start());
   afterEach(() => world.stop());
 
-  const readsTakeTheirTime = () => readsTakeTime(world);
-
   /** The list requests a refresh sent, as `path ids-count`, sorted. */
   function listRequests(): string[] {
     return world.emulator
@@ -84,7 +83,7 @@ describe("lifecycle: refresh reads in batches", () => {
     assertOk(await stack.up(program, { skipPreview: true }));
     const before = await outputsByName(stack);
     world.reset();
-    readsTakeTheirTime();
+    readsTakeTime(world);
     const refresh = assertOk(await stack.refresh({ expectNoChanges: true }));
     assert.equal(refresh.steps.length, 24);
     const requests = world.emulator.requests();
@@ -110,7 +109,7 @@ describe("lifecycle: refresh reads in batches", () => {
       publicMetadata: { seat: "moved" },
     });
     world.reset();
-    readsTakeTheirTime();
+    readsTakeTime(world);
     const preview = await stack.preview(program, { refresh: true, expectNoChanges: true });
     assert.equal(preview.ok, false);
     const updated = ops(preview)
@@ -186,7 +185,7 @@ describe("lifecycle: memberships refreshed user by user", () => {
             publicMetadata: { seat: seat(organizationId, userId) },
           }),
       );
-      await Promise.all(declared.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
+      await registered(declared);
     }
   };
 

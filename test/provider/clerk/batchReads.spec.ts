@@ -6,6 +6,7 @@ import { maxIdsPerList } from "../../../provider/clerk/readBatcher";
 import { resolveSettings, type ClerkSettings } from "../../../provider/clerk/settings";
 import { isNotFound, UnexpectedAnswerError } from "../../../provider/core/errors";
 import type { EntityIds, KindName } from "../../../provider/core/kinds";
+import { settleReads } from "../../support/reads";
 import { sortedRequestLines } from "../../support/wire";
 import { configureFor } from "../harness";
 
@@ -39,14 +40,7 @@ function seed(): SeedData {
 
 /** Reads every entity at once through the kind's API, each settling to its metadata or its error. */
 function readAll(settings: ClerkSettings, reads: [KindName, EntityIds][]) {
-  return Promise.all(
-    reads.map(([kind, ids]) =>
-      metadataApis[kind].read(settings, ids, "read metadata").then(
-        (metadata) => ({ ok: true as const, metadata }),
-        (error: unknown) => ({ ok: false as const, error }),
-      ),
-    ),
-  );
+  return settleReads(reads.map(([kind, ids]) => metadataApis[kind].read(settings, ids, "read metadata")));
 }
 
 describe("coalesced reads (readBatcher)", () => {

@@ -14,6 +14,7 @@ import { readBatched } from "../../../provider/clerk/readBatcher";
 import { resolveSettings, type ClerkSettings } from "../../../provider/clerk/settings";
 import { isNotFound } from "../../../provider/core/errors";
 import type { EntityIds } from "../../../provider/core/kinds";
+import { settleReads } from "../../support/reads";
 import { sortedRequestLines } from "../../support/wire";
 
 const organizations = ["org_a", "org_b", "org_c", "org_d"];
@@ -42,17 +43,13 @@ const seatOf = (ids: EntityIds) => ({
   privateMetadata: { seat: `${ids.organizationId}-${ids.userId}` },
 });
 
-/** Starts every read in one turn, each settling to its metadata or its error. */
-function settleAll(reads: Promise<unknown>[]) {
-  return Promise.all(
-    reads.map((read) =>
-      read.then(
-        (metadata) => ({ ok: true as const, metadata }),
-        (error: unknown) => ({ ok: false as const, error }),
-      ),
-    ),
-  );
-}
+/** Reads every membership at once through the membership API, which chooses each read's grouping. */
+const readThroughApi = (settings: ClerkSettings, reads: EntityIds[]) =>
+  settleReads(reads.map((ids) => membershipApi.read(settings, ids, "read metadata")));
+
+/** Reads every membership at once grouped by user only (each user's own list). */
+const readByUser = (settings: ClerkSettings, reads: EntityIds[]) =>
+  settleReads(reads.map((ids) => readBatched(userMembershipLists, settings, ids, "read metadata")));
 
 describe("memberships read user by user (one list of each user's memberships)", () => {
   let emulator: Emulator;
@@ -70,7 +67,7 @@ describe("memberships read user by user (one list of each user's memberships)", 
     const order = ["user_x", "user_y"].flatMap((userId) =>
       ["org_a", "org_b", "org_c"].map((organizationId) => membership(organizationId, userId)),
     );
-    const results = await settleAll(order.map((ids) => membershipApi.read(settings, ids, "read metadata")));
+    const results = await readThroughApi(settings, order);
     results.forEach((result, i) => assert.deepEqual(result, { ok: true, metadata: seatOf(order[i]!) }));
     // The first two reads had no read before them sharing a user: they went by organization (each
     // alone, so its own GET). From the third on, the recent reads shared users, not organizations.
@@ -87,7 +84,7 @@ describe("memberships read user by user (one list of each user's memberships)", 
     const order = ["org_a", "org_b", "org_c"].flatMap((organizationId) =>
       ["user_x", "user_y"].map((userId) => membership(organizationId, userId)),
     );
-    const results = await settleAll(order.map((ids) => membershipApi.read(settings, ids, "read metadata")));
+    const results = await readThroughApi(settings, order);
     results.forEach((result, i) => assert.deepEqual(result, { ok: true, metadata: seatOf(order[i]!) }));
     assert.deepEqual(
       sortedRequestLines(emulator.requests()),
@@ -104,9 +101,7 @@ describe("memberships read user by user (one list of each user's memberships)", 
       membership("org_a", "user_gone"),
       membership("org_b", "user_gone"),
     ];
-    const results = await settleAll(
-      reads.map((ids) => readBatched(userMembershipLists, settings, ids, "read metadata")),
-    );
+    const results = await readByUser(settings, reads);
     assert.deepEqual(results[0], { ok: true, metadata: seatOf(reads[0]!) });
     for (const i of [1, 2, 3]) {
       const result = results[i]!;
@@ -144,9 +139,7 @@ describe("memberships read user by user (one list of each user's memberships)", 
       membership("org_b", "user_x"),
       membership("org_d", "user_x"),
     ];
-    const results = await settleAll(
-      reads.map((ids) => readBatched(userMembershipLists, settings, ids, "read metadata")),
-    );
+    const results = await readByUser(settings, reads);
     assert.deepEqual(results[0], { ok: true, metadata: seatOf(reads[0]!) });
     assert.deepEqual(results[1], { ok: true, metadata: seatOf(reads[1]!) });
     assert.ok(!results[2]!.ok && isNotFound(results[2]!.error));
