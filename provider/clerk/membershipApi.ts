@@ -52,7 +52,7 @@ export const userMembershipLists: ListReader = {
   groupOf: (ids) => requiredId(ids, "userId"),
   keyOf: (ids) => requiredId(ids, "organizationId"),
   idsOf: (userId, organizationId) => ({ organizationId, userId }),
-  singleReadsUpTo: 1,
+  singleReadsUpTo: 0,
   list: (_settings, client, userId) =>
     client.users.getOrganizationMembershipList({ userId, limit: userMembershipsPage }),
   entriesOf: membershipLists.entriesOf,

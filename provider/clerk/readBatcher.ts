@@ -43,6 +43,12 @@
  * engine's reads still gathers them. A read that finds its lane idle, with no request just
  * finished, is never held.
  *
+ * Joining: a list of a whole group (a user's memberships) answers for every entity of the group,
+ * so a read of that group that arrives while the list is in flight (sent, not yet answered) joins
+ * it instead of waiting for the next request; it waits at the same time as the request and shares
+ * its answer like the reads it was sent for. Such a list is sent even for one read (it costs one
+ * request, as that read's own GET would), so the group's next reads can join it.
+ *
  * Grouping: a kind may have more than one way to group its reads (memberships: by organization,
  * or by user). A read joins the grouping under which the kind's recent reads of the same instance
  * and operation (the last {@link groupingWindow}) most often shared a group with the read that
@@ -141,6 +147,8 @@ interface Batch {
   operation: string;
   waiting: Waiting[];
   keys: Set<string>;
+  /** True while a whole group's list (see {@link ListReader.listsWholeGroup}) awaits its answer: reads of the group may still join it. */
+  joinable: boolean;
 }
 
 /** The reads of one kind, instance, operation and organization: those queued, and requests in flight. */
@@ -157,6 +165,8 @@ interface Lane {
   held?: Hold;
   /** A lane of gathering reads (see {@link ReadOptions}). */
   gather: boolean;
+  /** The whole group's list in flight that reads arriving now may join (see Joining above). */
+  joinable?: Batch;
 }
 
 /** A lane's hold: the arrival count that releases it, the quiet period that does, and the deadline and timer that do at the latest. */
@@ -311,6 +321,14 @@ export function readBatched(
   }
   const own = lane;
   return new Promise<EntityMetadata>((resolve, reject) => {
+    if (own.joinable?.joinable) {
+      const batch = own.joinable;
+      const key = reader.keyOf(ids);
+      batch.waiting.push({ ids, key, resolve, reject });
+      batch.keys.add(key);
+      arrive(operation);
+      return;
+    }
     const idle = own.queue.length === 0 && own.inFlight === 0 && !own.held && !own.scheduled;
     own.queue.push({ ids, key: reader.keyOf(ids), resolve, reject });
     arrive(operation);
@@ -328,8 +346,10 @@ function pump(laneKey: string, lane: Lane): void {
     const batch = takeBatch(lane);
     catchUpOnFirstAnswer(laneKey, lane, batch);
     lane.inFlight++;
+    if (batch.joinable) lane.joinable = batch;
     void send(batch).finally(() => {
       lane.inFlight--;
+      if (lane.joinable === batch) lane.joinable = undefined;
       if (lane.held) return;
       if (lane.queue.length > 0) pump(laneKey, lane);
       else release(laneKey, lane);
@@ -371,7 +391,8 @@ function takeBatch(lane: Lane): Batch {
   const waiting = lane.queue.filter((w) => keys.has(w.key));
   lane.queue = lane.queue.filter((w) => !keys.has(w.key));
   const { reader, settings, group, operation } = lane;
-  return { reader, settings, group, operation, waiting, keys };
+  const joinable = !!reader.listsWholeGroup && keys.size > reader.singleReadsUpTo;
+  return { reader, settings, group, operation, waiting, keys, joinable };
 }
 
 /** Sends a batch: one GET per entity when small, else one list request; settles every read. */
@@ -396,14 +417,21 @@ async function send(batch: Batch): Promise<void> {
       settings,
       context,
       (client) => reader.list(settings, client, batch.group, keys),
-      (answer) => sortAnswer(reader, batch.group, keys, answer),
+      (answer) => {
+        batch.joinable = false;
+        return sortAnswer(reader, batch.group, [...batch.keys], answer);
+      },
     );
   } catch (error) {
+    batch.joinable = false;
     for (const waiting of batch.waiting)
-      waiting.reject(forOwnEntity(error, reader, waiting.key, keys.length));
+      waiting.reject(forOwnEntity(error, reader, waiting.key, batch.keys.size));
     return;
   }
-  await Promise.all(keys.map((key) => settle(batch, key, answerFor(batch, outcome, key, keys.length))));
+  const answered = [...batch.keys];
+  await Promise.all(
+    answered.map((key) => settle(batch, key, answerFor(batch, outcome, key, answered.length))),
+  );
 }
 
 /** What one list answer says about each asked-for key. */

@@ -7,6 +7,7 @@ import {
   type JsonObject,
   type JsonValue,
 } from "./json";
+import { declarationErrorOf } from "./declarationError";
 import { isWellFormedId, type KindSpec } from "./kinds";
 import { formatPath } from "./keyPaths";
 
@@ -182,17 +183,16 @@ const booleanInputs = ["authoritative", "adopt"] as const;
  * Validates and normalizes the inputs of a resource of kind `spec` without any network call:
  * ids well-formed with the right prefix, metadata fields plain JSON objects within Clerk's
  * limits, `authoritative` and `adopt` booleans, no unknown properties. `__provider` passes through. A
- * `declarationError` sentence (a failure the program process found: a conflict, a failed
- * lookup) is the one failure reported, on the resource as a whole, and never becomes an input.
+ * failure the program process found (a conflict, a failed lookup), carried by `__provider` (see
+ * `declarationError.ts`), is the one failure reported, on the resource as a whole.
  */
 export function checkInputs(
   spec: KindSpec,
   news: Record<string, unknown>,
 ): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
-  const declarationError = news.declarationError;
-  if (typeof declarationError === "string" && declarationError !== "" && !isUnknown(declarationError)) {
+  const declarationError = declarationErrorOf(news.__provider);
+  if (declarationError !== undefined)
     return { inputs: {}, failures: [{ property: "", reason: declarationError }] };
-  }
   const failures: CheckFailure[] = [];
   const inputs: Record<string, unknown> = {};
   const known = new Set<string>([
@@ -202,7 +202,6 @@ export function checkInputs(
     ...spec.metadataFields,
   ]);
   for (const key of Object.keys(news)) {
-    if (key === "declarationError") continue;
     if (!known.has(key) && news[key] !== undefined) {
       failures.push({
         property: key,

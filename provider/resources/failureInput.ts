@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { withDeclarationError } from "../core/declarationError";
 import { messageOf } from "../core/errors";
-
-/** The input that carries a failure found in the program process to the resource's `check`. */
-export const failureProperty = "declarationError";
 
 /** True for an Output or a promise: a value the program does not know yet. */
 export function isDeferred(value: unknown): boolean {
@@ -57,4 +55,42 @@ export function firstFailure(
   return pulumi.unsecret(
     pulumi.all(failures).apply((sentences) => sentences.find((s): s is string => typeof s === "string")),
   );
+}
+
+/**
+ * `output.apply(func, true)`: the SDK's `runWithUnknowns` flag (sdk/nodejs/output.ts
+ * `OutputImpl.apply`, v3.248.0), missing from its typings. `func` runs on an unknown value too
+ * (preview), and the result is known once `func` returns.
+ */
+export function applyWithUnknowns<T, U>(
+  output: pulumi.Output<T>,
+  func: (value: T) => pulumi.Input<U>,
+): pulumi.Output<U> {
+  const apply = output.apply.bind(output) as unknown as (
+    f: (value: T) => pulumi.Input<U>,
+    runWithUnknowns: true,
+  ) => pulumi.Output<U>;
+  return apply(func, true);
+}
+
+/**
+ * The `__provider` input that carries `failure` to `check` (see core/declarationError.ts): the
+ * provider text, with the failure's sentence as its last line when it resolves to one. Known
+ * whenever the provider text is, even while `failure` is unknown (preview: no failure yet), so the
+ * dynamic-provider host can always load the provider. A plain provider text and a failure that is
+ * no Output (the common declaration of literals) give a plain promise: no Output, whose promises
+ * the Pulumi runtime tracks.
+ */
+export function providerCarrying(
+  provider: pulumi.Input<string>,
+  failure: pulumi.Input<string | undefined>,
+): pulumi.Input<string> {
+  const carry = (text: string, sentence: string | undefined) =>
+    sentence ? withDeclarationError(text, sentence) : text;
+  if (typeof provider === "string" && !pulumi.Output.isInstance(failure))
+    return Promise.resolve(failure).then((sentence) => carry(provider, sentence));
+  const sentence = applyWithUnknowns(pulumi.output(failure), (value) =>
+    typeof value === "string" && !pulumi.containsUnknowns(value) ? value : undefined,
+  );
+  return pulumi.unsecret(pulumi.all([provider, sentence]).apply(([text, s]) => carry(text, s)));
 }

@@ -4,7 +4,7 @@ import type { JsonObject } from "../core/json";
 import { formatPath, pathsOverlap, type KeyPath } from "../core/keyPaths";
 import { resourceIdOf, type EntityIds, type KindSpec, type MetadataField } from "../core/kinds";
 import { collectLeaves } from "../core/ownership";
-import { isDeferred } from "./failureInput";
+import { applyWithUnknowns, isDeferred } from "./failureInput";
 
 /** One path a resource of the program declares on one entity (the whole field when authoritative). */
 interface Claim {
@@ -67,12 +67,6 @@ export function conflictOf(spec: KindSpec, resource: string, ids: EntityIds): Er
   return undefined;
 }
 
-/** `Output.apply` with the SDK's `runWithUnknowns` flag (sdk/nodejs/output.ts `OutputImpl.apply`, v3.248.0). */
-type ApplyWithUnknowns = (
-  func: (values: unknown[]) => Promise<string | undefined>,
-  runWithUnknowns: true,
-) => pulumi.Output<string | undefined>;
-
 /**
  * The sentence naming a path the resource declares that another resource of the same program
  * declares on the same entity, or `undefined`. It resolves once the ids and metadata are known,
@@ -103,7 +97,5 @@ export function leafClaimConflict(
   };
   const values = keys.map((key) => args[key]);
   if (!values.some(isDeferred)) return verdict(values);
-  const all = pulumi.all(values as pulumi.Input<unknown>[]);
-  const apply = all.apply.bind(all) as unknown as ApplyWithUnknowns;
-  return pulumi.unsecret(apply(verdict, true));
+  return pulumi.unsecret(applyWithUnknowns(pulumi.all(values as pulumi.Input<unknown>[]), verdict));
 }

@@ -2,18 +2,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { plaintextSecretKey } from "../core/errors";
 import type { KindSpec } from "../core/kinds";
 import { assertDeclarable } from "./declarationCheck";
-import { failureProperty, firstFailure, guardInputs } from "./failureInput";
+import { firstFailure, guardInputs, providerCarrying } from "./failureInput";
 import { leafClaimConflict } from "./leafClaims";
 import { serializedProvider } from "./serializedProvider";
 
 /**
  * The properties a resource of kind `spec` registers: its serialized provider (`__provider`, see
  * `serializedProvider`), its identity inputs, each declared metadata field (`privateMetadata`
- * wrapped as a secret), `authoritative` and `adopt` when declared, and
- * `declarationError`: the first failure found in the program process (an input Output that
- * rejected, such as a failed lookup, or another resource declaring the same leaf of the same
- * entity), which `check` turns into a check failure. So the resource always registers, and no
- * such failure can make the engine delete it (see `guardInputs`). Throws at once, before
+ * wrapped as a secret), and `authoritative` and `adopt` when declared. `__provider` also carries
+ * the first failure found in the program process (an input Output that rejected, such as a failed
+ * lookup, or another resource declaring the same leaf of the same entity; see
+ * `core/declarationError.ts`), which `check` turns into a check failure. So the resource always
+ * registers, and no such failure can make the engine delete it (see `guardInputs`). Throws at once, before
  * anything registers, when the declaration holds values Pulumi cannot carry (see
  * `assertDeclarable`) or when `clerk:secretKey` is set in plain text: a synchronous throw fails
  * the program without the "finished" signal.
@@ -30,10 +30,13 @@ export function metadataProps(spec: KindSpec, name: string, args: Record<string,
   for (const field of [...spec.metadataFields, "authoritative", "adopt"])
     if (args[field] !== undefined) declared[field] = args[field];
   const { guarded, failure } = guardInputs(declared);
-  const props: pulumi.Inputs = { ...guarded, __provider: serializedProvider(spec.name) };
-  if (props.privateMetadata !== undefined) props.privateMetadata = pulumi.secret(props.privateMetadata);
   const conflict = leafClaimConflict(spec, `${spec.resourceType} "${name}"`, guarded);
-  props[failureProperty] = failure ? firstFailure([failure, pulumi.output(conflict)]) : conflict;
+  const firstFound = failure ? firstFailure([failure, pulumi.output(conflict)]) : conflict;
+  const props: pulumi.Inputs = {
+    ...guarded,
+    __provider: providerCarrying(serializedProvider(spec.name), firstFound),
+  };
+  if (props.privateMetadata !== undefined) props.privateMetadata = pulumi.secret(props.privateMetadata);
   return props;
 }
 

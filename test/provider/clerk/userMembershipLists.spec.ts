@@ -71,11 +71,11 @@ describe("memberships read user by user (one list of each user's memberships)", 
     results.forEach((result, i) => assert.deepEqual(result, { ok: true, metadata: seatOf(order[i]!) }));
     // The first two reads had no read before them sharing a user: they went by organization (each
     // alone, so its own GET). From the third on, the recent reads shared users, not organizations.
-    // user_x's third read went alone (its own GET); user_y's three shared one list.
+    // user_x's third read went alone, as its user's list; user_y's three shared one list.
     assert.deepEqual(sortedRequestLines(emulator.requests()), [
       "GET /v1/organizations/org_a/memberships?user_id=user_x&limit=1",
       "GET /v1/organizations/org_b/memberships?user_id=user_x&limit=1",
-      "GET /v1/organizations/org_c/memberships?user_id=user_x&limit=1",
+      `GET /v1/users/user_x/organization_memberships?limit=${userMembershipsPage}`,
       `GET /v1/users/user_y/organization_memberships?limit=${userMembershipsPage}`,
     ]);
   });
@@ -114,6 +114,20 @@ describe("memberships read user by user (one list of each user's memberships)", 
     }
     assert.deepEqual(sortedRequestLines(emulator.requests()), [
       `GET /v1/users/user_gone/organization_memberships?limit=${userMembershipsPage}`,
+      `GET /v1/users/user_x/organization_memberships?limit=${userMembershipsPage}`,
+    ]);
+  });
+
+  it("answers reads of a user that arrive while the user's list is in flight from that list, with no request of their own", async () => {
+    emulator.inject({ latencyMs: 300 });
+    const first = readByUser(settings, [membership("org_a", "user_x")]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const later = [membership("org_b", "user_x"), membership("org_d", "user_x")];
+    const [laterResults, firstResults] = await Promise.all([readByUser(settings, later), first]);
+    assert.deepEqual(firstResults[0], { ok: true, metadata: seatOf(membership("org_a", "user_x")) });
+    assert.deepEqual(laterResults[0], { ok: true, metadata: seatOf(later[0]!) });
+    assert.ok(!laterResults[1]!.ok && isNotFound(laterResults[1]!.error), "org_d is no membership of user_x");
+    assert.deepEqual(sortedRequestLines(emulator.requests()), [
       `GET /v1/users/user_x/organization_memberships?limit=${userMembershipsPage}`,
     ]);
   });

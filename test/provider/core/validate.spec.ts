@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { withDeclarationError } from "../../../provider/core/declarationError";
 import { unknownValue } from "../../../provider/core/json";
 import { kinds, type KindSpec } from "../../../provider/core/kinds";
 import {
@@ -8,6 +9,9 @@ import {
   validateMetadata,
   type CheckFailure,
 } from "../../../provider/core/validate";
+
+/** A `__provider` as the package registers it when installed. */
+const providerText = 'exports.handler = () => require("pulumi-clerk-metadata/providers/organization");\n';
 
 function only(failures: CheckFailure[]): CheckFailure {
   assert.equal(failures.length, 1, JSON.stringify(failures));
@@ -279,23 +283,30 @@ describe("validate", () => {
   });
 
   describe("checkInputs", () => {
-    it("reports a declarationError as the one failure, on the resource as a whole, and never as an input", () => {
+    it("reports a failure its __provider carries as the one failure, on the resource as a whole", () => {
       const { inputs, failures } = check(kinds.organization, {
         organizationId: "not an id",
         publicMetadata: { plan: "pro" },
-        declarationError:
+        __provider: withDeclarationError(
+          providerText,
           'OrganizationMetadata "a" and OrganizationMetadata "b" both declare publicMetadata.plan',
+        ),
       });
       rejects(failures, "", /both declare publicMetadata\.plan/);
-      assert.equal("declarationError" in inputs, false);
+      assert.deepEqual(inputs, {});
     });
 
-    it("passes an absent or unknown declarationError without a failure", () => {
-      for (const declarationError of [undefined, unknownValue]) {
-        const { inputs, failures } = check(kinds.organization, { organizationId: "org_1", declarationError });
+    it("passes a __provider that carries no failure, or an unknown one, through without a failure", () => {
+      for (const __provider of [providerText, unknownValue]) {
+        const { inputs, failures } = check(kinds.organization, { organizationId: "org_1", __provider });
         assert.deepEqual(failures, []);
-        assert.equal("declarationError" in inputs, false);
+        assert.equal(inputs.__provider, __provider);
       }
+    });
+
+    it("refuses a declarationError property, which is no input", () => {
+      const { failures } = check(kinds.organization, { organizationId: "org_1", declarationError: "x" });
+      rejects(failures, "declarationError", /is not an input of OrganizationMetadata/);
     });
 
     it("accepts valid inputs of every kind and returns them", () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { OrganizationMembershipMetadata, OrganizationMetadata, UserMetadata } from "../../../provider";
+import { declarationErrorOf } from "../../../provider/core/declarationError";
 
 interface Registered {
   type: string;
@@ -9,7 +10,7 @@ interface Registered {
 }
 
 /** Runs `program` under Pulumi's mocks and returns what it registered (hooks never run here). */
-async function register(program: () => pulumi.Resource[]): Promise<Registered[]> {
+async function register(program: () => pulumi.Resource[], preview = false): Promise<Registered[]> {
   const registered: Registered[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -21,7 +22,7 @@ async function register(program: () => pulumi.Resource[]): Promise<Registered[]>
     },
     "project",
     "stack",
-    false,
+    preview,
   );
   const resources = program();
   await Promise.all(
@@ -91,13 +92,15 @@ describe("resources", () => {
       assert.deepEqual(user.inputs.publicMetadata, { limits: { seats: 25 }, tags: ["a", "b"] });
     });
 
-    it("registers both resources of a leaf conflict, each carrying the conflict to check as declarationError", async () => {
+    it("registers both resources of a leaf conflict, each carrying the conflict to check in its __provider", async () => {
       const registered = await register(() => [
         new OrganizationMetadata("acme", { organizationId: "org_1", publicMetadata: { plan: "pro" } }),
         new OrganizationMetadata("billing", { organizationId: "org_1", publicMetadata: { plan: "team" } }),
         new OrganizationMetadata("other", { organizationId: "org_2", publicMetadata: { plan: "team" } }),
       ]);
-      const errors = Object.fromEntries(registered.map((r) => [r.name, r.inputs.declarationError]));
+      const errors = Object.fromEntries(
+        registered.map((r) => [r.name, declarationErrorOf(r.inputs.__provider)]),
+      );
       assert.match(
         String(errors.acme),
         /"acme" and OrganizationMetadata "billing" both declare publicMetadata\.plan/,
@@ -118,8 +121,48 @@ describe("resources", () => {
         }),
       ]);
       assert.equal(registered.length, 1);
-      assert.equal(registered[0]!.inputs.declarationError, "organizationId: Clerk answered 500");
+      assert.equal(
+        declarationErrorOf(registered[0]!.inputs.__provider),
+        "organizationId: Clerk answered 500",
+      );
       assert.equal(registered[0]!.inputs.organizationId, undefined);
+    });
+
+    it("registers only the declared inputs and __provider, with no failure in it, when nothing failed", async () => {
+      const registered = await register(() => [
+        new OrganizationMembershipMetadata("seat", {
+          organizationId: "org_1",
+          userId: pulumi.output("user_1"),
+          publicMetadata: { seat: 1 },
+        }),
+      ]);
+      const [seat] = registered;
+      assert.deepEqual(Object.keys(seat!.inputs).sort(), [
+        "__provider",
+        "organizationId",
+        "publicMetadata",
+        "userId",
+      ]);
+      assert.match(String(seat!.inputs.__provider), /exports\.handler/);
+      assert.equal(declarationErrorOf(seat!.inputs.__provider), undefined);
+    });
+
+    it("registers a known __provider during preview while an input is still unknown", async () => {
+      const unknown = new (pulumi.Output as unknown as new (...args: unknown[]) => pulumi.Output<string>)(
+        new Set(),
+        Promise.resolve(undefined),
+        Promise.resolve(false),
+        Promise.resolve(false),
+        Promise.resolve(new Set()),
+      );
+      const registered = await register(
+        () => [new UserMetadata("later", { userId: unknown, publicMetadata: { plan: "pro" } })],
+        true,
+      );
+      const provider = registered[0]!.inputs.__provider;
+      assert.equal(typeof provider, "string");
+      assert.match(String(provider), /exports\.handler/);
+      assert.equal(declarationErrorOf(provider), undefined);
     });
 
     it("serializes a provider that holds no secret, no private metadata and no Clerk client", async () => {
