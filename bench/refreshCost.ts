@@ -26,15 +26,14 @@ export interface RefreshCostOptions {
 /**
  * The request goal at parallelism `p` (issue 19): per scope (users, organizations, each
  * organization's members) ceil(n / min(P, 100)) list requests plus one (a scope's first reads go
- * before the rest arrive); a user list costs two requests (`users.getUserList` also sends
- * `GET /v1/users/count`). A run meets it within 1.25 times.
+ * before the rest arrive). A run meets it within 1.25 times.
  */
 export function requestGoalFor(shape: MixedShape, p: number): number {
   const per = (n: number) => Math.ceil(n / Math.min(p, 100)) + 1;
   const members = new Map<string, number>();
   for (const m of shape.memberships) members.set(m.organizationId, (members.get(m.organizationId) ?? 0) + 1);
   return (
-    2 * per(shape.users.length) +
+    per(shape.users.length) +
     per(shape.organizations.length) +
     [...members.values()].reduce((total, count) => total + per(count), 0)
   );

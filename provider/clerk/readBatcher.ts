@@ -13,7 +13,8 @@
  *   falls back to its own GET, so a list that left out `private_metadata` never reads as empty);
  * - an asked-for entity that is absent is gone only when the answer shows the filter was applied:
  *   every listed entity was asked for (and, for memberships, belongs to the organization asked
- *   about) and the total count is not larger than the list. Clerk may drop a filter whose ids it
+ *   about) and the total count, where the answer reports one, is not larger than the list (users'
+ *   lists report none: they are filtered by id, up to as many as asked). Clerk may drop a filter whose ids it
  *   knows none of, and then lists entities nobody asked for: the absent ones then fall back to
  *   their own GET (which, for a membership, checks the user) rather than read as gone. A list of
  *   a whole group (a user's memberships: no filter, see {@link ListReader.listsWholeGroup}) may
@@ -29,8 +30,8 @@
  * Clerk's rate limit) wait for it to finish and then go together in the next one, up to
  * {@link maxIdsPerList} ids. So the batch size follows the load: reads the engine starts
  * `--parallel` at a time, as earlier ones finish, share about one request per `--parallel` reads.
- * A batch of one read (two for users, whose list costs two requests) is sent as that read's own
- * GET, so a lone read costs what it did before batching.
+ * A batch of one read is sent as that read's own GET, so a lone read costs what it did before
+ * batching (except a whole group's list: see Joining).
  *
  * Catch-up: the engine answers a finished read by starting its next one, but that read reaches
  * this process a little later (a round trip through the engine), one at a time. Sending the first
@@ -123,7 +124,7 @@ export interface ListReader {
   singleReadsUpTo: number;
   /** One list request for the distinct `keys` (at most {@link maxIdsPerList}) of `group`, as the SDK answers it. */
   list(settings: ClerkSettings, client: ClerkClient, group: string, keys: string[]): Promise<unknown>;
-  /** The listed entities and the total count the answer reports; throws when the answer is no list. */
+  /** The listed entities and the total count the answer reports (`undefined` when it reports none); throws when the answer is no list. */
   entriesOf(answer: unknown): { entries: unknown[]; totalCount: unknown };
   /** Where a listed entity belongs, as the answer says (unchecked). */
   placeOf(entity: unknown): { group: unknown; key: unknown };

@@ -63,7 +63,6 @@ describe("coalesced reads (readBatcher)", () => {
           users.map((userId) => ["user", { userId }]),
         );
         assert.deepEqual(sortedRequestLines(emulator.requests()), [
-          `GET /v1/users/count?user_id=${users.join("&user_id=")}`,
           `GET /v1/users?user_id=${users.join("&user_id=")}&limit=5`,
         ]);
         results.forEach((result, i) => {
@@ -92,7 +91,6 @@ describe("coalesced reads (readBatcher)", () => {
           "GET /v1/organizations/org_a/memberships?user_id=user_bo&user_id=user_cy&limit=2",
           "GET /v1/organizations/org_b/memberships?user_id=user_ada&user_id=user_di&limit=2",
           "GET /v1/organizations?organization_id=org_a&organization_id=org_b&limit=2",
-          "GET /v1/users/count?user_id=user_ada&user_id=user_bo&user_id=user_cy",
           "GET /v1/users?user_id=user_ada&user_id=user_bo&user_id=user_cy&limit=3",
         ]);
         const metadata = results.map((r) => (r.ok ? r.metadata : r.error));
@@ -121,7 +119,7 @@ describe("coalesced reads (readBatcher)", () => {
         assert.ok(!results[2].ok && isNotFound(results[2].error));
         assert.ok(!results[4].ok && isNotFound(results[4].error));
         assert.match(String((results[4].error as Error).message), /organizationId=org_a userId=user_di/);
-        assert.equal(emulator.requests().length, 3);
+        assert.equal(emulator.requests().length, 2);
       });
 
       it("falls back to each entity's own GET when no asked-for id is known, and reads them as gone only then", async () => {
@@ -270,6 +268,31 @@ describe("coalesced reads (readBatcher)", () => {
       }
     });
 
+    it("fails every user read with an unexpected answer when the user list answer is no array", async () => {
+      emulator.inject({
+        method: "GET",
+        path: "/v1/users",
+        status: 200,
+        contentType: "application/json",
+        body: "{}",
+        count: 1,
+      });
+      const results = await readAll(
+        settings,
+        users.map((userId) => ["user", { userId }]),
+      );
+      for (const [i, result] of results.entries()) {
+        assert.ok(!result.ok && result.error instanceof UnexpectedAnswerError);
+        assert.match(
+          (result.error as Error).message,
+          new RegExp(`userId=${users[i]}: read metadata: .*a user list that is no array`),
+        );
+      }
+      assert.deepEqual(sortedRequestLines(emulator.requests()), [
+        `GET /v1/users?user_id=${users.join("&user_id=")}&limit=${users.length}`,
+      ]);
+    });
+
     it("reads an entity with its own GET when the list left out one of its metadata fields", async () => {
       const answer = await fetch(
         `${emulator.url}/v1/organizations?organization_id=org_a&organization_id=org_c`,
@@ -370,7 +393,7 @@ describe("coalesced reads (readBatcher)", () => {
           .requests()
           .map((r) => r.path)
           .sort(),
-        ["/v1/users", "/v1/users/count"],
+        ["/v1/users"],
       );
     });
   });
