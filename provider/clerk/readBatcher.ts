@@ -42,13 +42,19 @@
  * nothing more to send), or {@link catchUpMaxMs} have passed, whichever comes first. The quiet
  * period follows the pace of arrivals, so a busy host that takes its time to hand over the
  * engine's reads still gathers them. A read that finds its lane idle, with no request just
- * finished, is never held.
+ * finished, is not held for catch-up (only a whole group's, for its siblings: see Siblings).
  *
  * Joining: a list of a whole group (a user's memberships) answers for every entity of the group,
  * so a read of that group that arrives while the list is in flight (sent, not yet answered) joins
  * it instead of waiting for the next request; it waits at the same time as the request and shares
  * its answer like the reads it was sent for. Such a list is sent even for one read (it costs one
  * request, as that read's own GET would), so the group's next reads can join it.
+ *
+ * Siblings: the engine starts reads in state order, so a group's reads come one after another,
+ * and a read of the next group shows that the engine has started them all. A read that finds its
+ * whole group's lane idle is held until a read of another group of the same grouping arrives, or
+ * no read of the operation arrived for {@link siblingQuietMs} (at most {@link siblingMaxMs}), so
+ * the group's reads go in one list instead of a lone one and the rest.
  *
  * Grouping: a kind may have more than one way to group its reads (memberships: by organization,
  * or by user). A read joins the grouping under which the kind's recent reads of the same instance
@@ -101,6 +107,12 @@ export const gatherMaxMs = 2000;
  * engine starts its first P steps at once, so their reads come close together.
  */
 export const gatherQuietMs = 300;
+
+/** A whole group's first read waits at most this long with no read of the operation arriving (see Siblings above). */
+export const siblingQuietMs = 10;
+
+/** The longest a whole group's first read waits for its siblings, however steadily reads arrive. */
+export const siblingMaxMs = 50;
 
 /** How many recent reads of a kind (instance, operation) choose the grouping of the next (see Grouping above). */
 export const groupingWindow = 16;
@@ -170,18 +182,36 @@ interface Lane {
   joinable?: Batch;
 }
 
-/** A lane's hold: the arrival count that releases it, the quiet period that does, and the deadline and timer that do at the latest. */
+/**
+ * A lane's hold: the arrival count that releases it, the quiet period that does, the deadline and
+ * timer that do at the latest, and, for a whole group's first read, the grouping (scope and way)
+ * whose read of another group does.
+ */
 interface Hold {
   until: number;
   quietMs: number;
   deadline: number;
   timer: NodeJS.Timeout;
+  siblingsOf?: string;
 }
 
 /** Holds the lane until `until` arrivals of its operation, `quietMs` without one, or `maxMs`, whichever comes first. */
-function holdLane(laneKey: string, lane: Lane, until: number, quietMs: number, maxMs: number): void {
+function holdLane(
+  laneKey: string,
+  lane: Lane,
+  until: number,
+  quietMs: number,
+  maxMs: number,
+  siblingsOf?: string,
+): void {
   const deadline = performance.now() + maxMs;
-  lane.held = { until, quietMs, deadline, timer: quietTimer(laneKey, lane, quietMs, deadline) };
+  lane.held = { until, quietMs, deadline, timer: quietTimer(laneKey, lane, quietMs, deadline), siblingsOf };
+}
+
+/** Releases the lanes of `grouping` held for their siblings (see Siblings above) whose group is not `group`. */
+function releaseSiblingHolds(grouping: string, group: string): void {
+  for (const [laneKey, lane] of lanes().byKey)
+    if (lane.held?.siblingsOf === grouping && lane.group !== group) release(laneKey, lane);
 }
 
 /** A string key, not a symbol: Pulumi serializes symbols by value, which would split the lanes. */
@@ -304,7 +334,8 @@ export function readBatched(
   const scope = [settings.secretKey, settings.apiUrl ?? "", ways[0]!.spec.name, operation].join("|");
   const reader = ways.length === 1 ? ways[0]! : chooseGrouping(ways, scope, ids);
   const group = reader.groupOf(ids);
-  const laneKey = [scope, ways.indexOf(reader), group].join("|");
+  const grouping = [scope, ways.indexOf(reader)].join("|");
+  const laneKey = [grouping, group].join("|");
   const { byKey } = lanes();
   let lane = byKey.get(laneKey);
   if (!lane) {
@@ -321,6 +352,7 @@ export function readBatched(
     byKey.set(laneKey, lane);
   }
   const own = lane;
+  if (reader.listsWholeGroup) releaseSiblingHolds(grouping, group);
   return new Promise<EntityMetadata>((resolve, reject) => {
     if (own.joinable?.joinable) {
       const batch = own.joinable;
@@ -336,7 +368,8 @@ export function readBatched(
     if (own.gather && idle) {
       const arrived = lanes().arrivals.get(operation) ?? 0;
       holdLane(laneKey, own, arrived + maxIdsPerList - 1, gatherQuietMs, gatherMaxMs);
-    }
+    } else if (reader.listsWholeGroup && idle)
+      holdLane(laneKey, own, Infinity, siblingQuietMs, siblingMaxMs, grouping);
     schedule(laneKey, own);
   });
 }

@@ -329,3 +329,72 @@ describe("readBatcher: group commit", () => {
     assert.deepEqual((await late[1]!).privateMetadata, { secret: "s-org_0004" });
   });
 });
+
+describe("readBatcher: a whole group's reads wait for their siblings", () => {
+  /** A reader of whole groups (as a user's memberships): records each list and answers when told. */
+  function groupReader() {
+    const lists: { group: string; keys: string[]; answer: () => void }[] = [];
+    const reader: ListReader = {
+      spec: kinds.organizationMembership,
+      listsWholeGroup: true,
+      groupOf: (ids) => ids.userId!,
+      keyOf: (ids) => ids.organizationId!,
+      idsOf: (userId, organizationId) => ({ organizationId, userId }),
+      singleReadsUpTo: 0,
+      list: (_settings, _client, group, keys) =>
+        new Promise((resolve) =>
+          lists.push({
+            group,
+            keys,
+            answer: () =>
+              resolve({
+                data: ["org_a", "org_b"].map((id) => ({
+                  id,
+                  userId: group,
+                  raw: { public_metadata: {}, private_metadata: {} },
+                  publicMetadata: { id },
+                  privateMetadata: {},
+                })),
+                totalCount: 2,
+              }),
+          }),
+        ),
+      entriesOf: (answer) => {
+        const list = answer as { data: unknown[]; totalCount: unknown };
+        return { entries: list.data, totalCount: list.totalCount };
+      },
+      placeOf: (entity) => {
+        const { id, userId } = entity as { id: string; userId: string };
+        return { group: userId, key: id };
+      },
+      readOne: () => Promise.reject(new Error("no single reads")),
+    };
+    return { reader, lists };
+  }
+  const membership = (organizationId: string, userId: string): EntityIds => ({ organizationId, userId });
+
+  it("holds a group's first read until a read of another group arrives, then sends the group's reads in one list", async () => {
+    const stub = groupReader();
+    const first = readBatched(stub.reader, settings, membership("org_a", "user_x"), "read");
+    await turn();
+    await turn();
+    assert.equal(stub.lists.length, 0, "the first read waits for its siblings");
+    const sibling = readBatched(stub.reader, settings, membership("org_b", "user_x"), "read");
+    await turn();
+    assert.equal(stub.lists.length, 0);
+    const next = readBatched(stub.reader, settings, membership("org_a", "user_y"), "read");
+    await until(() => stub.lists.length > 0);
+    assert.deepEqual(
+      stub.lists.map((list) => [list.group, list.keys]),
+      [["user_x", ["org_a", "org_b"]]],
+    );
+    stub.lists[0]!.answer();
+    assert.deepEqual((await first).publicMetadata, { id: "org_a" });
+    assert.deepEqual((await sibling).publicMetadata, { id: "org_b" });
+    // The last group's read goes once no read arrived for a while.
+    await until(() => stub.lists.length > 1);
+    assert.deepEqual([stub.lists[1]!.group, stub.lists[1]!.keys], ["user_y", ["org_a"]]);
+    stub.lists[1]!.answer();
+    assert.deepEqual((await next).publicMetadata, { id: "org_a" });
+  });
+});
