@@ -425,15 +425,20 @@ function takeBatch(lane: Lane): Batch {
   const waiting = lane.queue.filter((w) => keys.has(w.key));
   lane.queue = lane.queue.filter((w) => !keys.has(w.key));
   const { reader, settings, group, operation } = lane;
-  const joinable = !!reader.listsWholeGroup && keys.size > reader.singleReadsUpTo;
+  const joinable = !!reader.listsWholeGroup && goesAsList(reader, keys.size);
   return { reader, settings, group, operation, waiting, keys, joinable };
+}
+
+/** True when a batch of `count` distinct entities goes as one list request, not one GET each. */
+function goesAsList(reader: ListReader, count: number): boolean {
+  return count > reader.singleReadsUpTo;
 }
 
 /** Sends a batch: one GET per entity when small, else one list request; settles every read. */
 async function send(batch: Batch): Promise<void> {
   const { reader, settings, operation } = batch;
   const keys = [...batch.keys];
-  if (keys.length <= reader.singleReadsUpTo) {
+  if (!goesAsList(reader, keys.length)) {
     await Promise.all(
       keys.map((key) => settle(batch, key, reader.readOne(settings, idsOfKey(batch, key), operation))),
     );
