@@ -82,6 +82,8 @@ for (let i = 0; i < count; i++) {
 /** A project folder and the CLI run on it. */
 interface Project {
   dir: string;
+  /** The folder of the stack's file backend (`PULUMI_BACKEND_URL`). */
+  backendDir: string;
   /** Runs `pulumi …args` on the project; the run's processes carry `marker`. */
   run(
     args: string[],
@@ -125,6 +127,7 @@ async function createProject(world: StackWorld): Promise<Project> {
   });
   const project: Project = {
     dir: projectDir,
+    backendDir: path.join(dir, "backend"),
     async run(args, options = {}) {
       const marker = options.marker ?? randomUUID();
       const run = await runPulumi(args, {
@@ -143,6 +146,41 @@ async function createProject(world: StackWorld): Promise<Project> {
   const init = await project.run(["stack", "init", "test", "--secrets-provider", "passphrase"]);
   assert.equal(init.code, 0, init.stderr);
   return project;
+}
+
+/**
+ * Deletes the file backend's `.attrs` sidecars that hold no JSON (a kill left them empty or cut
+ * short) and returns their paths relative to `backendDir`. The backend (gocloud.dev v0.46.0
+ * `blob/fileblob`, as Pulumi v3.248.0 uses it) writes each file, the checkpoint included, to a
+ * temporary file that it renames into place, but writes the file's sidecar (content type and MD5)
+ * in place beforehand (attrs.go `setAttrs`: `os.Create`, then the JSON). A SIGKILL between the two
+ * leaves the sidecar empty, and every later load of the stack fails with `failed to load
+ * checkpoint: EOF`, since `getAttrs` decodes the sidecar before the checkpoint is read. A missing
+ * sidecar reads as none (`getAttrs`), so deleting it is the repair (README, Troubleshooting).
+ */
+function deleteTruncatedSidecars(backendDir: string): string[] {
+  const deleted: string[] = [];
+  const visit = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(file);
+      else if (entry.name.endsWith(".attrs") && !holdsJson(file)) {
+        fs.rmSync(file);
+        deleted.push(path.relative(backendDir, file));
+      }
+    }
+  };
+  visit(backendDir);
+  return deleted;
+}
+
+function holdsJson(file: string): boolean {
+  try {
+    JSON.parse(fs.readFileSync(file, "utf8"));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The processes of a run seen while it ran, sampled every 100 ms (the positive control of the process checks). */
@@ -235,6 +273,12 @@ describe("reliability: the pulumi CLI killed with SIGKILL in the middle of an up
     );
     assert.deepEqual(left, [], `alive ${Date.now() - killedAt} ms after the kill`);
 
+    // A kill that lands while the backend rewrites a file's sidecar leaves it empty; the README's
+    // repair deletes it (see deleteTruncatedSidecars, and the test after this one).
+    const repaired = deleteTruncatedSidecars(project.backendDir);
+    if (repaired.length > 0)
+      console.log(`      the kill left empty sidecars, deleted: ${repaired.join(", ")}`);
+
     // Writes in flight when the CLI died may still land in Clerk after it (the emulator, like
     // Clerk, finishes a request whose client went away); the recovery writes them again anyway.
     world.emulator.clearFaults();
@@ -325,6 +369,41 @@ describe("reliability: the pulumi CLI killed with SIGKILL in the middle of an up
       assert.deepEqual([r.outputs.publicMetadata, r.outputs.privateMetadata], [d.public, d.private], r.name);
     }
     assertSameView(world.view(), expectedView(before, fleet));
+  });
+
+  it("a checkpoint sidecar a kill left empty makes the stack unreadable until it is deleted, and nothing else is lost", async () => {
+    const project = await createProject(world);
+    const up = await project.run(["up", "--yes", "--skip-preview", "--stack", "test"], {
+      env: { TEST_RESOURCE_COUNT: "2" },
+    });
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    const sidecar = path.join(project.backendDir, ".pulumi", "stacks", "sigkill-test", "test.json.attrs");
+    assert.ok(holdsJson(sidecar), `${sidecar} holds the checkpoint's attributes`);
+    // What a SIGKILL between the sidecar's `os.Create` and its write leaves.
+    fs.writeFileSync(sidecar, "");
+
+    const broken = await project.run(["stack", "export", "--stack", "test"]);
+    assert.notEqual(broken.code, 0);
+    assert.match(broken.stderr, /failed to load checkpoint: EOF/);
+
+    assert.deepEqual(deleteTruncatedSidecars(project.backendDir), [
+      path.join(".pulumi", "stacks", "sigkill-test", "test.json.attrs"),
+    ]);
+    const state = await project.state();
+    assert.deepEqual(state.resources.map((r) => r.name).sort(), ["org-000", "org-001"]);
+    world.reset();
+    const again = await project.run(
+      ["up", "--yes", "--skip-preview", "--expect-no-changes", "--stack", "test"],
+      {
+        env: { TEST_RESOURCE_COUNT: "2" },
+      },
+    );
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.deepEqual(
+      world.calls().filter((c) => c.method !== "GET"),
+      [],
+      "the up after the repair writes nothing",
+    );
   });
 
   it("leaves no plugin or language host behind once an up has succeeded, failed in Clerk or failed in the program", async () => {
