@@ -86,9 +86,9 @@ function phases(op: TimedOperation): string {
  * runs through Pulumi's CLI on six stacks, each operation with its program in a process of its own
  * (`isolatedOperation.ts`): the no-op provider (the engine's floor for this program shape) and the
  * package loaded from the packed tarball with the emulator answering at once, twice each, the
- * package with 30 ms of latency per request, and once the no-op provider storing the package's one-line `__provider` (the package's state, without its work). `up` (the
- * CLI's preview, then the update), a no-change `up`, `preview --refresh` and `destroy` run in that
- * order, each operation on the six stacks one after the other, so that the load of the machine
+ * package with 30 ms of latency per request, and once the no-op provider storing the package's
+ * one-line `__provider` (the package's state, without its work). `up` (the CLI's preview, then
+ * the update), a no-change `up`, `preview --refresh` and `destroy` run in that order, each operation on the six stacks one after the other, so that the load of the machine
  * weighs on all alike; the no-change `up` and `preview --refresh`, which leave the state as they
  * found it, then run `extraRounds` more rounds on the four stacks at no latency. The comparison
  * takes each contender's fastest run and reports the medians beside it.
