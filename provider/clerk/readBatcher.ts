@@ -13,12 +13,13 @@
  *   falls back to its own GET, so a list that left out `private_metadata` never reads as empty);
  * - an asked-for entity that is absent is gone only when the answer shows the filter was applied:
  *   every listed entity was asked for (and, for memberships, belongs to the organization asked
- *   about) and the total count, where the answer reports one, is not larger than the list (users'
- *   lists report none: they are filtered by id, up to as many as asked). Clerk may drop a filter whose ids it
- *   knows none of, and then lists entities nobody asked for: the absent ones then fall back to
- *   their own GET (which, for a membership, checks the user) rather than read as gone. A list of
- *   a whole group (a user's memberships: no filter, see {@link ListReader.listsWholeGroup}) may
- *   hold entities nobody asked for; an absent one is gone when the list is complete;
+ *   about) and the total count, where the answer reports one, is not larger than the list
+ *   (users' lists report none: they are filtered by id, up to as many as asked). Clerk may drop a
+ *   filter whose ids it knows none of, and then lists entities nobody asked for: the absent ones
+ *   then fall back to their own GET (which, for a membership, checks the user) rather than read
+ *   as gone. A list of a whole group (a user's memberships: no filter, see
+ *   {@link ListReader.listsWholeGroup}) may hold entities nobody asked for; an absent one is gone
+ *   when the list is complete;
  * - an entry that is malformed (an asked-for id listed twice, a metadata field that is not an
  *   object, an entry that names no id) fails the reads it may concern with an unexpected-answer
  *   error; it is never attributed to another entity.

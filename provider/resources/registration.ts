@@ -13,8 +13,8 @@ import { serializedProvider } from "./serializedProvider";
  * the first failure found in the program process (an input Output that rejected, such as a failed
  * lookup, or another resource declaring the same leaf of the same entity; see
  * `core/declarationError.ts`), which `check` turns into a check failure. So the resource always
- * registers, and no such failure can make the engine delete it (see `guardInputs`). Throws at once, before
- * anything registers, when the declaration holds values Pulumi cannot carry (see
+ * registers, and no such failure can make the engine delete it (see `guardInputs`). Throws at
+ * once, before anything registers, when the declaration holds values Pulumi cannot carry (see
  * `assertDeclarable`) or when `clerk:secretKey` is set in plain text: a synchronous throw fails
  * the program without the "finished" signal.
  *

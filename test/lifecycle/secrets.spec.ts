@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import * as clerk from "../../provider";
 import type { OperationResult } from "../../engine/types";
+import { filesUnder } from "../support/files";
 import { assertOk, ops, World } from "./helpers";
 
 // Values that must never be seen outside Clerk and the encrypted state.
@@ -297,14 +298,6 @@ describe("lifecycle: secrets", () => {
     }
   });
 });
-
-/** Every file below `dir`, recursively (the file backend: stacks, history, backups, locks). */
-function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? filesUnder(full) : [full];
-  });
-}
 
 /** Every file below `dir`, read as one text. */
 function readAll(dir: string): string {

@@ -16,6 +16,7 @@ import type { Stack } from "../../engine/stack";
 import type { OperationResult } from "../../engine/types";
 import { OrganizationMembershipMetadata, OrganizationMetadata, UserMetadata } from "../../provider";
 import { clientFor } from "../support/clerk";
+import { filesUnder } from "../support/files";
 import { appMetadata, assertOk, opCounts, StackWorld } from "./stackHelpers";
 
 /** Every private value the stack or Clerk ever holds: none may show up on our side. */
@@ -74,17 +75,6 @@ function program(version: "first" | "rotated" | "failing"): () => void {
       ...(version === "first" ? { privateMetadata: { note: secret.note } } : {}),
     });
   };
-}
-
-/** Every regular file under `dir`, following no symbolic link (the workspace's `node_modules` is one). */
-function filesUnder(dir: string): string[] {
-  const files: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...filesUnder(full));
-    else if (entry.isFile()) files.push(full);
-  }
-  return files;
 }
 
 describe("reliability: no secret leaves through the provider or the CLI", function () {

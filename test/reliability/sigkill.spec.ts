@@ -38,6 +38,7 @@ import {
   type MetadataView,
   type ProcessInfo,
 } from "./stackHelpers";
+import { filesUnder } from "../support/files";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 /** The built package's entry, as `npm run build` writes it. */
@@ -159,21 +160,12 @@ async function createProject(world: StackWorld): Promise<Project> {
  * sidecar reads as none (`getAttrs`), so deleting it is the repair (README, Troubleshooting).
  */
 function deleteTruncatedSidecars(backendDir: string): string[] {
-  const deleted: string[] = [];
-  const visit = (dir: string): void => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) visit(file);
-      else if (entry.name.endsWith(".attrs") && !holdsJson(file)) {
-        fs.rmSync(file);
-        deleted.push(path.relative(backendDir, file));
-      }
-    }
-  };
-  visit(backendDir);
-  return deleted;
+  const truncated = filesUnder(backendDir).filter((file) => file.endsWith(".attrs") && !holdsJson(file));
+  for (const file of truncated) fs.rmSync(file);
+  return truncated.map((file) => path.relative(backendDir, file));
 }
 
+/** True when `file` holds JSON. */
 function holdsJson(file: string): boolean {
   try {
     JSON.parse(fs.readFileSync(file, "utf8"));
