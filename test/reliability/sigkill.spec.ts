@@ -27,8 +27,10 @@ import type { SeedData } from "../../emulator";
 import { cliEnvironment, runPulumi, type CliRun } from "../../engine/cli";
 import { readState } from "../../engine/state";
 import { ensureToolchain } from "../../engine/toolchain";
+import { OrganizationMetadata } from "../../provider";
 import {
   appMetadata,
+  assertOk,
   assertSameView,
   merge,
   pad,
@@ -391,6 +393,44 @@ describe("reliability: the pulumi CLI killed with SIGKILL in the middle of an up
       },
     );
     assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.deepEqual(
+      world.calls().filter((c) => c.method !== "GET"),
+      [],
+      "the up after the repair writes nothing",
+    );
+  });
+
+  it("on the inline route too, a checkpoint sidecar a kill left empty fails every load until it is deleted, and nothing else is lost", async () => {
+    const program = () => {
+      for (let i = 0; i < 2; i++) {
+        const d = declared(i);
+        new OrganizationMetadata(`org-${pad(i)}`, {
+          organizationId: orgId(i),
+          publicMetadata: d.public,
+          privateMetadata: d.private,
+        });
+      }
+    };
+    const stack = await world.stack();
+    assertOk(await stack.up(program, { skipPreview: true }));
+    const sidecars = filesUnder(path.join(stack.backendDir, ".pulumi", "stacks")).filter(
+      (file) => path.basename(file) === `${stack.name}.json.attrs`,
+    );
+    assert.equal(sidecars.length, 1, JSON.stringify(sidecars));
+    assert.ok(holdsJson(sidecars[0]!));
+    fs.writeFileSync(sidecars[0]!, "");
+
+    const broken = await stack.cli(["stack", "export"]);
+    assert.notEqual(broken.code, 0);
+    assert.match(broken.stderr, /failed to load checkpoint: EOF/);
+
+    assert.deepEqual(deleteTruncatedSidecars(stack.backendDir), [
+      path.relative(stack.backendDir, sidecars[0]!),
+    ]);
+    const state = await stack.state();
+    assert.deepEqual(state.resources.map((r) => r.name).sort(), ["org-000", "org-001"]);
+    world.reset();
+    assertOk(await stack.up(program, { skipPreview: true, expectNoChanges: true }));
     assert.deepEqual(
       world.calls().filter((c) => c.method !== "GET"),
       [],
